@@ -1,0 +1,40 @@
+"""Tousu: a multi-tenant complaint-management portal with pluggable sector rules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the WSGI application.
+
+    ``config`` overrides the defaults and the ``TOUSU_*`` environment (tests pass
+    their database URL here). Plugins load here; the scheduler never starts here
+    (it runs in its own process, see ``flask portal scheduler``).
+    """
+    from portal import auth, cli, errors, i18n, tenancy, web
+    from portal.config import load_config
+    from portal.extensions import csrf, db, migrate
+    from portal.plugins import build_registry
+
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config)
+
+    tenancy.install()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    csrf.init_app(app)
+    app.extensions["tousu.sectors"] = build_registry(app.config["EXTRA_SECTORS"])
+
+    i18n.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+    return app

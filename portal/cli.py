@@ -1,0 +1,157 @@
+"""``flask portal ...``: the operator's commands.
+
+Every command works across tenants (platform scope) and answers bad input with a
+one-line reason and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Tenant
+from portal.plugins import sectors
+from portal.tenancy import ALL_TENANTS, set_scope
+from portal.validation import InvalidInput
+
+portal_cli = AppGroup("portal", help="Tousu operations.")
+
+
+def platform_command(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command in the platform scope; turn InvalidInput into a clean exit."""
+
+    @wraps(fn)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        set_scope(db.session, ALL_TENANTS)
+        try:
+            return fn(*args, **kwargs)
+        except InvalidInput as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from None
+
+    return wrapped
+
+
+@portal_cli.command("plugins")
+def plugins_command() -> None:
+    """List the loaded sectors with their versions, and plugins that failed to load."""
+    registry = sectors()
+    for key in registry.loaded():
+        s = registry.sectors[key]
+        click.echo(
+            f"{key:<12} {s.info.version:<10} {s.info.name_en} / {s.info.name_zh}  [{s.source}]"
+        )
+    for key, error in registry.errors.items():
+        click.echo(f"{key:<12} FAILED     {error.source}: {error.error}", err=True)
+
+
+@portal_cli.command("create-tenant")
+@click.option("--slug", required=True)
+@click.option("--name", required=True)
+@click.option("--sector", required=True)
+@click.option("--prefix", "ticket_prefix", required=True, help="Ticket number prefix, e.g. JSTEL")
+@click.option("--timezone", default="Asia/Shanghai", show_default=True)
+@click.option("--locale", default="zh_Hans_CN", show_default=True)
+@platform_command
+def create_tenant_command(
+    slug: str, name: str, sector: str, ticket_prefix: str, timezone: str, locale: str
+) -> None:
+    """Create a tenant with its sector's default policy."""
+    from portal.tenants import create_tenant
+
+    tenant = create_tenant(
+        db.session,
+        sectors(),
+        slug=slug,
+        name=name,
+        sector=sector,
+        ticket_prefix=ticket_prefix,
+        timezone=timezone,
+        locale=locale,
+    )
+    db.session.commit()
+    click.echo(f"created tenant {tenant.slug} ({tenant.sector})")
+
+
+@portal_cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", required=True)
+@click.option(
+    "--role", required=True, help="platform_admin, tenant_admin, supervisor, agent, auditor"
+)
+@click.option("--tenant", "tenant_slug", help="Tenant slug (all roles but platform_admin)")
+@click.password_option(envvar="TOUSU_NEW_USER_PASSWORD")
+@platform_command
+def create_user_command(
+    email: str, display_name: str, role: str, tenant_slug: str | None, password: str
+) -> None:
+    """Create a staff user."""
+    from portal.users import create_user
+
+    tenant = None
+    if tenant_slug:
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == tenant_slug))
+        if tenant is None:
+            raise InvalidInput({"tenant": f"no tenant {tenant_slug!r}"})
+    create_user(
+        db.session,
+        email=email,
+        display_name=display_name,
+        password=password,
+        role=role,
+        tenant=tenant,
+    )
+    db.session.commit()
+    click.echo(f"created {role} {email}")
+
+
+@portal_cli.command("seed-demo")
+@platform_command
+def seed_demo_command() -> None:
+    """Create demo tenants, staff and tickets if the database is empty."""
+    from portal import demo
+
+    if demo.seed(db.session, sectors()):
+        click.echo("demo data created")
+    else:
+        click.echo("database already has tenants; demo data left alone")
+
+
+@portal_cli.command("scheduler")
+def scheduler_command() -> None:
+    """Run the scheduler in the foreground (several may run; one leads)."""
+    from portal.jobs.scheduler import run_forever
+
+    run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+@portal_cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@platform_command
+def serve_command(host: str, port: int) -> None:
+    """Serve the embedded default: dev server with the scheduler in-process."""
+    from portal import demo
+    from portal.jobs.scheduler import start_in_background
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    start_in_background(app)
+    click.echo(f"\nTousu is running at http://{host}:{port}/")
+    click.echo(f"Demo logins (password {demo.DEMO_PASSWORD}):")
+    for slug, email, role in demo.demo_logins(db.session):
+        click.echo(f"  {slug:<16} {role:<15} {email}")
+    db.session.remove()
+    sys.stdout.flush()
+    app.run(host=host, port=port, use_reloader=False, threaded=True)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(portal_cli)

@@ -1,0 +1,67 @@
+"""Configuration: defaults, then ``TOUSU_*`` environment variables, then the caller's.
+
+``TOUSU_DATABASE_URL`` selects the database (SQLite in the instance folder by
+default); every other ``TOUSU_X`` sets config key ``X`` (values are parsed as JSON
+where they can be, so ``TOUSU_SESSION_COOKIE_SECURE=true`` is a boolean).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    # Production sets TOUSU_SESSION_COOKIE_SECURE=true behind HTTPS; the embedded
+    # default serves plain HTTP on localhost, where a secure cookie would never return.
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    # Sector plugins loaded from a module path without installing a package:
+    # {"hotel": "my_sectors.hotel"}. Installed sectors come from entry points.
+    "EXTRA_SECTORS": {},
+    "REVIEW_INTERVAL_SECONDS": 60,
+}
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for ``postgresql://`` URLs (SQLAlchemy would pick psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _instance_secret(instance_path: Path) -> str:
+    # Keeps logins valid across restarts of the embedded default without asking a
+    # newcomer to invent a key; production sets TOUSU_SECRET_KEY.
+    path = instance_path / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("TOUSU")
+    if overrides:
+        app.config.from_mapping(overrides)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    url = app.config.get("DATABASE_URL") or app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        url = f"sqlite:///{instance / 'tousu.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance)

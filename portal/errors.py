@@ -1,0 +1,48 @@
+"""Error pages and JSON errors: a clear message for every refusal, never a bare 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from portal.plugins import SectorUnavailable
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, code: str, message: str, details: Any = None) -> Any:
+    if _wants_json():
+        body = {"error": {"code": code, "message": message, "details": details or {}}}
+        return jsonify(body), status
+    page = render_template("errors/page.html", status=status, message=message)
+    return page, status
+
+
+def _http_error(exc: HTTPException) -> Any:
+    code = (exc.name or "error").lower().replace(" ", "_")
+    return error_response(exc.code or 500, code, exc.description or exc.name)
+
+
+def _csrf_error(exc: CSRFError) -> Any:
+    return error_response(400, "csrf", _("The form expired or was not sent from this site."))
+
+
+def _sector_unavailable(exc: SectorUnavailable) -> Any:
+    message = _(
+        "The rules of this organisation's sector (%(sector)s) are unavailable. "
+        "The platform administrator has been told; please try again later.",
+        sector=exc.key,
+    )
+    return error_response(503, "sector_unavailable", message)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(SectorUnavailable, _sector_unavailable)

@@ -1,0 +1,1 @@
+"""Periodic work: the review, and the scheduler process that runs it."""

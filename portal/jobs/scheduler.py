@@ -1,0 +1,91 @@
+"""The scheduler: APScheduler running the core's jobs, in one leader process.
+
+``flask portal scheduler`` runs it in the foreground (production: one or more such
+processes; standbys wait for the lock). ``flask portal serve`` runs it in a thread of
+the dev server for the embedded default. Never inside ``create_app``: every gunicorn
+worker would run its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from portal.extensions import db
+from portal.jobs.leader import Leadership
+from portal.jobs.ledger import JobBody, run_once
+from portal.jobs.review import mark_breaches
+from portal.models import utcnow
+
+log = logging.getLogger(__name__)
+
+STANDBY_POLL_SECONDS = 2.0
+
+
+def _job(app: Flask, name: str, interval: int, body: JobBody) -> Callable[[], None]:
+    def run() -> None:
+        with app.app_context():
+            run_once(db.session, name, interval, body, utcnow())
+            db.session.remove()
+
+    return run
+
+
+def configure(app: Flask, scheduler: BaseScheduler, leadership: Leadership) -> None:
+    interval = int(app.config["REVIEW_INTERVAL_SECONDS"])
+    # Stable ids and replace_existing: a restart redefines the jobs, never doubles them.
+    scheduler.add_job(
+        _job(app, "review", interval, mark_breaches),
+        "interval",
+        seconds=interval,
+        id="review",
+        replace_existing=True,
+        next_run_time=utcnow(),
+    )
+
+    def heartbeat() -> None:
+        if not leadership.still_held():
+            log.critical("scheduler lost its leadership lock; exiting so a standby takes over")
+            os._exit(1)
+
+    scheduler.add_job(heartbeat, "interval", seconds=5, id="heartbeat", replace_existing=True)
+
+
+def _defaults() -> dict[str, object]:
+    return {"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
+
+
+def run_forever(app: Flask) -> None:
+    """Wait to become leader, then run the jobs until the process is stopped."""
+    with app.app_context():
+        leadership = Leadership(db.engine, Path(app.instance_path))
+    while not leadership.try_acquire():
+        time.sleep(STANDBY_POLL_SECONDS)
+    log.info("scheduler %d is the leader", os.getpid())
+    scheduler = BlockingScheduler(job_defaults=_defaults(), timezone="UTC")
+    configure(app, scheduler, leadership)
+    try:
+        scheduler.start()
+    finally:
+        leadership.release()
+
+
+def start_in_background(app: Flask) -> BackgroundScheduler | None:
+    """Start the jobs in this process if no other scheduler leads; None if one does."""
+    with app.app_context():
+        leadership = Leadership(db.engine, Path(app.instance_path))
+    if not leadership.try_acquire():
+        log.warning("another scheduler is running; this server runs none")
+        return None
+    scheduler = BackgroundScheduler(job_defaults=_defaults(), timezone="UTC", daemon=True)
+    configure(app, scheduler, leadership)
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,28 @@
+"""The data model. Importing this package registers every table on ``Base.metadata``."""
+
+from portal.models.base import Base, ImmutableRowError, utcnow
+from portal.models.policies import PolicyVersion
+from portal.models.records import AuditEntry, JobRun, Report
+from portal.models.tenants import Department, Tenant
+from portal.models.tickets import Customer, Event, Milestone, Ticket, TicketCounter
+from portal.models.users import ApiKey, Role, User
+
+__all__ = [
+    "ApiKey",
+    "AuditEntry",
+    "Base",
+    "Customer",
+    "Department",
+    "Event",
+    "ImmutableRowError",
+    "JobRun",
+    "Milestone",
+    "PolicyVersion",
+    "Report",
+    "Role",
+    "Tenant",
+    "Ticket",
+    "TicketCounter",
+    "User",
+    "utcnow",
+]

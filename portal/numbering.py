@@ -1,0 +1,35 @@
+"""Ticket numbers: ``PREFIX-YYYYMM-NNNNNN`` per tenant (seed 003: year-month-serial).
+
+The serial comes from one counter row per tenant and month, bumped with a single
+``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``: concurrent creations queue on that
+row (PostgreSQL) or on the database lock (SQLite) and never get the same number.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from portal.database import DbSession, upsert
+from portal.models import Tenant, TicketCounter
+
+
+def next_ticket_number(session: DbSession, tenant: Tenant, at: datetime) -> str:
+    """Reserve the next number of ``tenant`` for a ticket created ``at``.
+
+    The month is the tenant's local month: a complaint at 00:30 on 1 October in
+    Beijing belongs to October even though it is still September in UTC.
+    """
+    period = at.astimezone(ZoneInfo(tenant.timezone)).strftime("%Y%m")
+    table = TicketCounter.__table__
+    stmt = (
+        upsert(session, table)
+        .values(tenant_id=tenant.id, period=period, value=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.tenant_id, table.c.period],
+            set_={"value": table.c.value + 1},
+        )
+        .returning(table.c.value)
+    )
+    serial = session.execute(stmt).scalar_one()
+    return f"{tenant.ticket_prefix}-{period}-{serial:06d}"

@@ -1,0 +1,1 @@
+"""Policy engine: tenant policies, the rule evaluator, deadline maths and calendars."""

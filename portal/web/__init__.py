@@ -1,0 +1,13 @@
+"""Staff pages: the home redirect, the agent desk, the platform overview."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from portal.web import desk, home, platform
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(home.bp)
+    app.register_blueprint(desk.bp)
+    app.register_blueprint(platform.bp)
