@@ -15,6 +15,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
+from werkzeug.serving import run_simple
 
 from portal.extensions import db
 from portal.models import Tenant
@@ -150,7 +151,8 @@ def serve_command(host: str, port: int) -> None:
         click.echo(f"  {slug:<16} {role:<15} {email}")
     db.session.remove()
     sys.stdout.flush()
-    app.run(host=host, port=port, use_reloader=False, threaded=True)
+    # app.run() refuses to start inside a `flask` command; the dev server itself does not.
+    run_simple(host, port, app, use_reloader=False, threaded=True)
 
 
 def init_app(app: Flask) -> None:
