@@ -25,7 +25,7 @@ compile-translations: $(STAMP) ## compile the zh_Hans_CN / en message catalogs
 
 translations: $(STAMP) ## re-extract messages and update the catalogs (then translate the new ones)
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
-	$(BIN)/pybabel update --no-location --omit-header -i portal/translations/messages.pot -d portal/translations
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i portal/translations/messages.pot -d portal/translations
 
 migrate: install ## upgrade the database (SQLite in instance/ unless TOUSU_DATABASE_URL is set)
 	$(BIN)/flask db upgrade

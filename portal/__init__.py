@@ -18,7 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     their database URL here). Plugins load here; the scheduler never starts here
     (it runs in its own process, see ``flask portal scheduler``).
     """
-    from portal import auth, cli, errors, i18n, tenancy, web
+    from portal import auth, cli, errors, guards, i18n, tenancy, web
     from portal.config import load_config
     from portal.extensions import csrf, db, migrate
     from portal.plugins import build_registry
@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     app.extensions["tousu.sectors"] = build_registry(app.config["EXTRA_SECTORS"])
 
+    guards.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     errors.init_app(app)

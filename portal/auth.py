@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -120,9 +121,16 @@ def login() -> Any:
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an open redirect after login is a phishing tool.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    """``target`` if it is a plain path on this site, else the home page.
+
+    An open redirect after login is a phishing tool. Browsers drop tabs and newlines
+    inside URLs and read backslashes as slashes, so ``/\t/evil.example`` would leave
+    the site: anything but printable, space-free text is refused outright.
+    """
+    if target and target.isprintable() and not any(c.isspace() or c == "\\" for c in target):
+        parts = urlsplit(target)
+        if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+            return target
     return url_for("web.home")
 
 

@@ -7,6 +7,7 @@ starts from empty tables.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import uuid
@@ -15,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher, profiles
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from portal import create_app
+from portal import create_app, passwords
 from portal.config import normalise_database_url
 from portal.extensions import db
 from portal.models import Base, Tenant, User
@@ -30,6 +32,9 @@ from portal.tenants import create_tenant
 from portal.users import create_user
 
 POSTGRES_ENV = "TOUSU_TEST_POSTGRES_URL"
+
+# Production-strength argon2 costs ~0.1 s per hash; the suite creates hundreds of users.
+passwords._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
 PASSWORD = "correct horse battery"
 
 
@@ -57,6 +62,18 @@ def database_url(
         admin.dispose()
 
 
+class RequestIsolatingClient(FlaskClient):
+    """Runs each request in its own app context, as in production.
+
+    Tests keep an app context open for their own database work; without this, requests
+    would reuse it and share the test's ``g`` (signed-in user, CSRF token, locale) and
+    database session (with its tenant scope) from one request to the next.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 def make_app(database_url: str, **overrides: Any) -> Flask:
     config = {
         "TESTING": True,
@@ -65,7 +82,9 @@ def make_app(database_url: str, **overrides: Any) -> Flask:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = RequestIsolatingClient
+    return app
 
 
 @pytest.fixture(scope="session")

@@ -43,3 +43,11 @@ def activate(tenant: Tenant, version: PolicyVersion) -> None:
     if version.tenant_id != tenant.id:
         raise ValueError("a tenant can only activate its own policy versions")
     tenant.active_policy_version_id = version.id
+
+
+def active_version(session: DbSession, tenant: Tenant) -> PolicyVersion:
+    """The version new tickets of ``tenant`` are classified under."""
+    version = session.get(PolicyVersion, tenant.active_policy_version_id)
+    if version is None:
+        raise LookupError(f"tenant {tenant.slug} has no active policy version")
+    return version

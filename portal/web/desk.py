@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from portal.auth import roles_required
 from portal.extensions import db
 from portal.models import Role, Ticket
+from portal.policy.versions import active_version
 from portal.workflow.states import STATUS_LABELS, Status
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
@@ -35,21 +36,34 @@ def queue() -> tuple[str, int]:
         else:
             problems.append(_("Unknown status: %(value)s", value=status))
     tier = request.args.get("tier", "")
+    tiers = [t["key"] for t in active_version(db.session, g.tenant).document.get("tiers", [])]
     if tier:
-        stmt = stmt.where(Ticket.tier == tier)
+        if tier in tiers:
+            stmt = stmt.where(Ticket.tier == tier)
+        else:
+            problems.append(_("Unknown tier: %(value)s", value=tier))
     breached = request.args.get("breached", "")
     if breached in ("1", "0"):
         stmt = stmt.where(Ticket.breached.is_(breached == "1"))
     elif breached:
         problems.append(_("Breached must be 1 or 0."))
 
+    page_arg = request.args.get("page", "1")
+    page_number = int(page_arg) if page_arg.isdecimal() and len(page_arg) <= 6 else 0
+    if page_number < 1:
+        problems.append(_("The page must be a number from 1 to 999999."))
+        page_number = 1
+
     stmt = stmt.order_by(Ticket.next_due_at.asc().nulls_last(), Ticket.id.desc())
-    page = db.paginate(stmt, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(
+        stmt, page=page_number, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False
+    )
     html = render_template(
         "desk/queue.html",
         page=page,
         tenant=g.tenant,
         statuses=STATUS_LABELS,
+        tiers=tiers,
         filters={"status": status, "tier": tier, "breached": breached},
         problems=problems,
     )
