@@ -13,7 +13,8 @@ arguments than the spec lists, so hooks can grow without breaking plugins.
 Two families of hooks exist:
 
 * **sector hooks** are called only on the plugin of the tenant's own sector
-  (``firstresult``: the sector's answer is the answer);
+  (``firstresult``: the sector's answer is the answer). Hooks marked *optional* have a
+  core default (``portal/defaults.py``) that a sector overrides by implementing them;
 * **broadcast hooks** (ticket created/changed, report sections, jobs, ...) are called
   on every loaded plugin and collect a list. None exist yet; they arrive with the
   features that call them.
@@ -25,16 +26,35 @@ tenants see an error page.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pluggy
+
+from portal.policy.document import PolicyDocument
 
 PROJECT_NAME = "tousu"
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 #: Decorate a plugin's hook implementations with this marker.
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@dataclass(frozen=True)
+class PolicyPreset:
+    """A documented alternative to a sector's default policy (e.g. an older rule).
+
+    ``apply`` takes a policy document (a dict) and returns the changed copy; the admin
+    offers each preset by its label, with ``source`` saying where the rule comes from.
+    """
+
+    key: str
+    label_en: str
+    label_zh: str
+    source: str
+    apply: Callable[[dict[str, Any]], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -65,4 +85,63 @@ def sector_default_policy() -> dict[str, Any]:  # type: ignore[empty-body]
     document) and when an admin resets a policy to the sector's defaults.
 
     :return: a JSON-serialisable dict: the policy document of this sector.
+    """
+
+
+@hookspec(firstresult=True)
+def sector_policy_model() -> type[PolicyDocument]:  # type: ignore[empty-body]
+    """Give the pydantic model that validates this sector's policy documents.
+
+    Optional (default: :class:`~portal.policy.document.PolicyDocument`). Called when a
+    policy document is validated: the sector default at tenant creation, every version
+    an admin saves. A sector subclasses ``PolicyDocument`` to add its own settings and
+    cross-checks (override ``cross_check``), and to declare its derived facts (override
+    ``fact_types``) so that conditions may test them.
+
+    :return: a subclass of ``PolicyDocument``.
+    """
+
+
+@hookspec(firstresult=True)
+def sector_derived_facts(  # type: ignore[empty-body]
+    fields: Mapping[str, Any], kind: str, occurred_at: datetime | None, now: datetime
+) -> dict[str, Any]:
+    """Compute facts that the ticket's data implies but cannot state itself.
+
+    Optional (default: none). Called each time a ticket is classified, before the
+    criteria run; the facts it returns are tested by conditions like any field (e.g. a
+    bill's ratio to the customer's three-month average) but are not stored as fields.
+
+    :param fields: the ticket's sector fields, already validated.
+    :param kind: the ticket's kind (``complaint``, ``appeal``, ...).
+    :param occurred_at: when the matter happened, if known (aware).
+    :param now: the time of classification (aware UTC).
+    :return: a dict of fact name to value; names must be declared by the sector's
+        policy model (``fact_types``).
+    """
+
+
+@hookspec(firstresult=True)
+def sector_policy_presets() -> list[PolicyPreset]:  # type: ignore[empty-body]
+    """List the documented alternatives an admin may switch the policy to.
+
+    Optional (default: none). Called by the policy editor to offer them.
+
+    :return: a list of :class:`PolicyPreset`, each applying to a default-shaped document.
+    """
+
+
+@hookspec(firstresult=True)
+def sector_demo_tickets(now: datetime, count: int) -> list[dict[str, Any]]:  # type: ignore[empty-body]
+    """Give example tickets for the demo tenant of this sector (``make run``).
+
+    Optional (default: the core's generic examples). Each item has the shape of the
+    API's ticket creation body (``kind``, ``channel``, ``subject``, ``description``,
+    ``customer``, ``fields``, ``occurred_at``, ``requested_due_at``), with aware
+    datetimes; they go through the same intake, classification and deadlines as real
+    tickets, so they should show the sector's tiers and rules.
+
+    :param now: the current time (aware UTC); example times are placed before it.
+    :param count: how many tickets the demo wants.
+    :return: a list of ticket bodies.
     """

@@ -20,10 +20,11 @@ from typing import Any
 import pluggy
 from flask import current_app
 
-from portal import hookspecs
+from portal import defaults, hookspecs
 from portal.hookspecs import SectorInfo
 
 ENTRY_POINT_GROUP = "tousu.sectors"
+CORE_PLUGIN = "tousu.core"
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class SectorRegistry:
     def __init__(self) -> None:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
+        self.pm.register(defaults, name=CORE_PLUGIN)
         self.sectors: dict[str, Sector] = {}
         self.errors: dict[str, LoadError] = {}
 
@@ -109,7 +111,8 @@ class SectorRegistry:
 
     def _call(self, key: str, hook_name: str, **kwargs: Any) -> Any:
         plugin = self.pm.get_plugin(key)
-        others = [p for name, p in self.pm.list_name_plugin() if name != key]
+        # Every other sector is left out; the core's defaults stay in as fallbacks.
+        others = [p for name, p in self.pm.list_name_plugin() if name not in (key, CORE_PLUGIN)]
         caller = self.pm.subset_hook_caller(hook_name, remove_plugins=others)
         try:
             result = caller(**kwargs)
