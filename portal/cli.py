@@ -6,6 +6,7 @@ one-line reason and a non-zero exit.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -18,9 +19,9 @@ from sqlalchemy import select
 from werkzeug.serving import run_simple
 
 from portal.extensions import db
-from portal.models import Tenant
-from portal.plugins import sectors
-from portal.tenancy import ALL_TENANTS, set_scope
+from portal.models import Tenant, utcnow
+from portal.plugins import SectorUnavailable, sectors
+from portal.tenancy import ALL_TENANTS, set_scope, tenant_scope
 from portal.validation import InvalidInput
 
 portal_cli = AppGroup("portal", help="Tousu operations.")
@@ -34,7 +35,7 @@ def platform_command(fn: Callable[..., Any]) -> Callable[..., Any]:
         set_scope(db.session, ALL_TENANTS)
         try:
             return fn(*args, **kwargs)
-        except InvalidInput as exc:
+        except (InvalidInput, SectorUnavailable) as exc:
             db.session.rollback()
             raise click.ClickException(str(exc)) from None
 
@@ -153,6 +154,115 @@ def serve_command(host: str, port: int) -> None:
     sys.stdout.flush()
     # app.run() refuses to start inside a `flask` command; the dev server itself does not.
     run_simple(host, port, app, use_reloader=False, threaded=True)
+
+
+policy_cli = AppGroup("policy", help="Tenant policies: show, simulate, apply.")
+calendar_cli = AppGroup("calendar", help="The statutory calendar.")
+portal_cli.add_command(policy_cli)
+portal_cli.add_command(calendar_cli)
+
+
+def _tenant(slug: str) -> Tenant:
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    if tenant is None:
+        raise InvalidInput({"tenant": f"no tenant {slug!r}"})
+    return tenant
+
+
+def _read_json(path: str) -> Any:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError) as exc:
+        raise InvalidInput({"file": f"{path}: {exc}"}) from None
+
+
+@policy_cli.command("show")
+@click.option("--tenant", "slug", required=True)
+@platform_command
+def policy_show_command(slug: str) -> None:
+    """Print the tenant's active policy document as JSON."""
+    from portal.policy.versions import active_version
+
+    version = active_version(db.session, _tenant(slug))
+    click.echo(json.dumps(version.document, ensure_ascii=False, indent=2))
+
+
+@policy_cli.command("simulate")
+@click.option("--tenant", "slug", required=True)
+@click.option("--file", "path", required=True, help="The draft policy document (JSON).")
+@click.option("--days", default=30, show_default=True, help="Also recent closed tickets.")
+@platform_command
+def policy_simulate_command(slug: str, path: str, days: int) -> None:
+    """Show what a draft policy would change on the tenant's tickets; writes nothing."""
+    from portal.policy.document import PolicyInvalid
+    from portal.policy.engine import build_policy
+    from portal.policy.simulation import simulate
+
+    tenant = _tenant(slug)
+    try:
+        policy = build_policy(sectors(), tenant.sector, _read_json(path))
+    except PolicyInvalid as exc:
+        raise InvalidInput({p.path: p.message for p in exc.problems}) from None
+    with tenant_scope(db.session, tenant.id):
+        result = simulate(db.session, sectors(), tenant, policy, now=utcnow(), days=days)
+    click.echo(
+        f"examined {result.examined} tickets: {result.tier_changes} change tier, "
+        f"{result.due_changes} change due times, {len(result.would_breach)} would be breached now"
+    )
+    for change in result.changes:
+        dues = ", ".join(
+            f"{name} {_when(change.due_before.get(name))} -> {_when(change.due_after.get(name))}"
+            for name in sorted(set(change.due_before) | set(change.due_after))
+            if change.due_before.get(name) != change.due_after.get(name)
+        )
+        click.echo(f"  {change.number}: {change.tier_before} -> {change.tier_after}; {dues}")
+    db.session.rollback()
+
+
+def _when(moment: Any) -> str:
+    return moment.isoformat(timespec="minutes") if moment else "-"
+
+
+@policy_cli.command("apply")
+@click.option("--tenant", "slug", required=True)
+@platform_command
+def policy_apply_command(slug: str) -> None:
+    """Reclassify the tenant's open tickets under its active policy version."""
+    from portal.policy.simulation import apply_policy
+    from portal.policy.versions import active_version
+
+    tenant = _tenant(slug)
+    with tenant_scope(db.session, tenant.id):
+        version = active_version(db.session, tenant)
+        result = apply_policy(db.session, sectors(), tenant, version, now=utcnow())
+    db.session.commit()
+    click.echo(f"{len(result.changes)} of {result.examined} open tickets changed")
+
+
+@calendar_cli.command("status")
+@platform_command
+def calendar_status_command() -> None:
+    """List the loaded statutory years and whether each is official."""
+    from portal.policy.calendars import ensure_years, year_statuses
+
+    this_year = utcnow().year
+    ensure_years(db.session, range(this_year - 1, this_year + 2))
+    db.session.commit()
+    for year, status, source in year_statuses(db.session):
+        click.echo(f"{year}  {status:<12} {source}")
+
+
+@calendar_cli.command("import")
+@click.argument("path")
+@platform_command
+def calendar_import_command(path: str) -> None:
+    """Load a year's official schedule (JSON) and recompute provisional deadlines."""
+    from portal.policy.calendars import import_schedule
+
+    year, recomputed = import_schedule(db.session, _read_json(path))
+    db.session.commit()
+    click.echo(f"{year} is official; {recomputed} provisional milestones recomputed")
 
 
 def init_app(app: Flask) -> None:

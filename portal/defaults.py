@@ -26,3 +26,13 @@ def sector_derived_facts(fields: Mapping[str, Any]) -> dict[str, Any]:
 @hookimpl(trylast=True)
 def sector_policy_presets() -> list[PolicyPreset]:
     return []
+
+
+@hookimpl(trylast=True)
+def sector_demo_tickets() -> list[dict[str, Any]]:
+    return []
+
+
+@hookimpl(trylast=True)
+def sector_action_guard() -> list[str]:
+    return []

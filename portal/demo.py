@@ -7,33 +7,25 @@ Runs only on an empty database, so ``make run`` twice keeps what you changed.
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from portal.database import DbSession
 from portal.jobs.review import mark_breaches
-from portal.models import (
-    Customer,
-    Department,
-    Event,
-    Milestone,
-    PolicyVersion,
-    Tenant,
-    Ticket,
-    User,
-    utcnow,
-)
-from portal.numbering import next_ticket_number
+from portal.models import Department, Tenant, Ticket, User, utcnow
 from portal.plugins import SectorRegistry
 from portal.tenancy import ALL_TENANTS, tenant_scope
 from portal.tenants import create_tenant
 from portal.users import create_user
-from portal.workflow.states import FINISHED, Kind, Status
+from portal.workflow.intake import TicketIn, open_ticket
+from portal.workflow.states import FINISHED, Status
 
 DEMO_PASSWORD = "tousu-demo"
 PLATFORM_ADMIN = "platform@tousu.demo"
 TICKETS_PER_TENANT = 80
+#: Demo tickets are spread over the last weeks, so some are on time and some breached.
+DEMO_DAYS = 21
 
 DEPARTMENTS = [
     ("service", "客户服务中心", None),
@@ -48,8 +40,6 @@ STAFF = [
     ("agent1", "坐席一", "agent", "hotline"),
     ("agent2", "坐席二", "agent", "complaints"),
 ]
-CHANNELS = ["phone", "web", "store", "email", "app", "letter", "media", "regulator"]
-SUBJECTS = ["话费/账单有误", "服务态度差", "承诺未兑现", "维修超时", "退款未到账", "设施损坏"]
 STATUS_WEIGHTS = {
     Status.NEW: 10,
     Status.ACCEPTED: 8,
@@ -101,13 +91,15 @@ def seed(session: DbSession, registry: SectorRegistry) -> bool:
                 ticket_prefix=key[:3].upper(),
             )
             with tenant_scope(session, tenant.id):
-                _seed_tenant(session, tenant, rng)
+                _seed_tenant(session, registry, tenant, rng)
         mark_breaches(session, utcnow())
     session.commit()
     return True
 
 
-def _seed_tenant(session: DbSession, tenant: Tenant, rng: random.Random) -> None:
+def _seed_tenant(
+    session: DbSession, registry: SectorRegistry, tenant: Tenant, rng: random.Random
+) -> None:
     departments: dict[str, Department] = {}
     for code, name, parent in DEPARTMENTS:
         departments[code] = Department(
@@ -128,45 +120,39 @@ def _seed_tenant(session: DbSession, tenant: Tenant, rng: random.Random) -> None
         if role == "agent":
             agents.append(user)
 
-    policy = session.get(PolicyVersion, tenant.active_policy_version_id)
-    assert policy is not None
-    tiers = [t["key"] for t in policy.document.get("tiers", [])] or [None]
     now = utcnow()
-    for i in range(TICKETS_PER_TENANT):
-        status = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
-        # Open tickets are recent, so the queue shows a mix of on-time, due and breached.
-        max_age_days = 45 if status in FINISHED else 12
-        created = now - timedelta(minutes=rng.randint(10, 60 * 24 * max_age_days))
-        customer = Customer(name=f"客户{i:03d}", phone=f"1{rng.randint(3000000000, 9999999999)}")
-        agent = rng.choice(agents)
-        ticket = Ticket(
-            number=next_ticket_number(session, tenant, created),
-            kind=rng.choice([Kind.COMPLAINT] * 4 + [Kind.CONSULTATION, Kind.INQUIRY]),
-            status=status,
-            channel=rng.choice(CHANNELS),
-            tier=rng.choice(tiers),
-            subject=rng.choice(SUBJECTS),
-            description="演示数据",
-            customer=customer,
-            department=departments["complaints"],
-            assignee=None if status == Status.NEW else agent,
-            first_responder=agent,
-            policy_version_id=policy.id,
-            created_at=created,
-            updated_at=created,
-            closed_at=created + timedelta(days=5) if status in FINISHED else None,
+    window_start = now - timedelta(days=DEMO_DAYS)
+    bodies = registry.call(
+        tenant.sector, "sector_demo_tickets", now=window_start, count=TICKETS_PER_TENANT
+    )
+    for body in bodies:
+        created = window_start + timedelta(minutes=rng.randint(0, DEMO_DAYS * 24 * 60 - 10))
+        ticket = open_ticket(
+            session, registry, tenant, TicketIn.model_validate(body), now=created, actor=agents[0]
         )
-        # Placeholder deadlines until the policy engine computes them: reply in 2
-        # days, resolve in 10, met for tickets already past that step.
-        for name, days in (("reply", 2), ("resolve", 10)):
-            due = created + timedelta(days=days)
-            done = status in FINISHED or status in (Status.RESOLVED, Status.CALLBACK_DONE)
-            met = min(due - timedelta(hours=rng.randint(-12, 30)), now) if done else None
-            ticket.milestones.append(
-                Milestone(name=name, started_at=created, due_at=due, met_at=met)
-            )
-        open_dues = [m.due_at for m in ticket.milestones if m.met_at is None]
-        ticket.next_due_at = min(open_dues) if open_dues else None
-        ticket.events.append(Event(type="created", at=created, data={"channel": ticket.channel}))
-        session.add(ticket)
+        _advance(ticket, rng, agents, departments["complaints"], now)
     session.flush()
+
+
+def _advance(
+    ticket: Ticket, rng: random.Random, agents: list[User], department: Department, now: datetime
+) -> None:
+    """Move a demo ticket along the lifecycle, as agents would have by ``now``.
+
+    Until the lifecycle actions exist this sets the states directly; it never touches
+    classification or deadlines, which came from the real intake.
+    """
+    status = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
+    ticket.status = status
+    if status == Status.NEW:
+        return
+    ticket.assignee = rng.choice(agents)
+    ticket.department = department
+    if status in FINISHED or status in (Status.RESOLVED, Status.CALLBACK_DONE):
+        finished = ticket.created_at
+        for milestone in ticket.milestones:
+            early = timedelta(minutes=rng.randint(-600, 60 * 24))
+            milestone.met_at = min(max(milestone.due_at - early, ticket.created_at), now)
+            finished = max(finished, milestone.met_at)
+        ticket.closed_at = finished if status in FINISHED else None
+        ticket.next_due_at = None

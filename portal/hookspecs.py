@@ -104,7 +104,7 @@ def sector_policy_model() -> type[PolicyDocument]:  # type: ignore[empty-body]
 
 @hookspec(firstresult=True)
 def sector_derived_facts(  # type: ignore[empty-body]
-    fields: Mapping[str, Any], kind: str, occurred_at: datetime | None, now: datetime
+    fields: Mapping[str, Any], kind: str, occurred_at: datetime | None, now: datetime, timezone: str
 ) -> dict[str, Any]:
     """Compute facts that the ticket's data implies but cannot state itself.
 
@@ -116,6 +116,8 @@ def sector_derived_facts(  # type: ignore[empty-body]
     :param kind: the ticket's kind (``complaint``, ``appeal``, ...).
     :param occurred_at: when the matter happened, if known (aware).
     :param now: the time of classification (aware UTC).
+    :param timezone: the tenant's time zone name (e.g. ``Asia/Shanghai``), for periods
+        counted in local calendar days.
     :return: a dict of fact name to value; names must be declared by the sector's
         policy model (``fact_types``).
     """
@@ -141,7 +143,30 @@ def sector_demo_tickets(now: datetime, count: int) -> list[dict[str, Any]]:  # t
     datetimes; they go through the same intake, classification and deadlines as real
     tickets, so they should show the sector's tiers and rules.
 
-    :param now: the current time (aware UTC); example times are placed before it.
+    :param now: the start of the demo period (aware UTC). The demo opens the tickets at
+        times spread over the three weeks after it, so incident times (``occurred_at``)
+        go before ``now`` and requested deadlines more than three weeks after it.
     :param count: how many tickets the demo wants.
     :return: a list of ticket bodies.
+    """
+
+
+@hookspec(firstresult=True)
+def sector_action_guard(  # type: ignore[empty-body]
+    ticket: Any, action: str, actor_role: str, data: Mapping[str, Any]
+) -> list[str]:
+    """Refuse a lifecycle action that the sector's rules forbid.
+
+    Optional (default: no objection). Called before every action on a ticket of this
+    sector, after the core's own checks (state, role, input) passed and before anything
+    is written. E.g. a retail return resolves only after three confirmations; a bank
+    never assigns a staff-behaviour complaint to the person complained about.
+
+    :param ticket: the ticket (a ``portal.models.Ticket``; read it, do not change it),
+        with its ``fields``, ``events`` and ``milestones``.
+    :param action: the action's name (``assign``, ``resolve``, ...; see
+        ``portal.workflow.actions.ACTIONS``).
+    :param actor_role: the role of the user acting.
+    :param data: the action's validated input (e.g. ``assignee_id`` for ``assign``).
+    :return: the reasons to refuse, in the tenant's language; empty to allow.
     """

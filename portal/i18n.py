@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
@@ -26,10 +26,13 @@ def _browser_locale() -> str | None:
 
 
 def select_locale() -> str:
+    tenant = g.get("tenant")
+    fallback = tenant.locale if tenant else LOCALES[0]
+    if not has_request_context():  # the CLI, jobs: the tenant's language
+        return fallback
     if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
         return str(current_user.locale)
-    tenant = g.get("tenant")
-    return _browser_locale() or (tenant.locale if tenant else LOCALES[0])
+    return _browser_locale() or fallback
 
 
 def select_timezone() -> str:

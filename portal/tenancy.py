@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from sqlalchemy import ForeignKey, event
 from sqlalchemy.orm import (
@@ -31,6 +31,8 @@ from sqlalchemy.orm import (
 )
 
 from portal.database import DbSession
+
+T = TypeVar("T")
 
 SCOPE_KEY: Final = "tousu.tenant_scope"
 UNSCOPED_OPTION: Final = "tousu_unscoped"
@@ -77,6 +79,20 @@ def tenant_scope(session: DbSession, scope: int | _AllTenants) -> Iterator[DbSes
         yield session
     finally:
         set_scope(session, previous)
+
+
+def get_in_scope(session: DbSession, model: type[T], ident: Any) -> T | None:
+    """``session.get`` that never hands back another tenant's row.
+
+    ``session.get`` answers from the identity map without a query when it can, and the
+    scope is applied to queries, so a row loaded earlier under a wider scope would slip
+    through; use this for every id that comes from input.
+    """
+    obj = session.get(model, ident)
+    scope = current_scope(session)
+    if obj is not None and isinstance(scope, int) and getattr(obj, "tenant_id", scope) != scope:
+        return None
+    return obj
 
 
 def _scoped_mappers(state: ORMExecuteState) -> list[type]:

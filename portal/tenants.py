@@ -68,5 +68,5 @@ def create_tenant(
         version = save_version(
             session, tenant, document, registry=registry, comment="sector default", author=author
         )
-        activate(tenant, version)
+        activate(session, tenant, version, author)
     return tenant

@@ -80,8 +80,11 @@ def make_app(database_url: str, **overrides: Any) -> Flask:
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A sector with fixed rules, so core tests do not move when a real sector's do.
+        "EXTRA_SECTORS": {"sample": "tests.plugins.sample"},
     }
-    config.update(overrides)
+    extra = {**config["EXTRA_SECTORS"], **overrides.pop("EXTRA_SECTORS", {})}
+    config.update(overrides, EXTRA_SECTORS=extra)
     app = create_app(config)
     app.test_client_class = RequestIsolatingClient
     return app
@@ -125,7 +128,7 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def make_tenant(slug: str, sector: str = "property", **kwargs: Any) -> Tenant:
+def make_tenant(slug: str, sector: str = "sample", **kwargs: Any) -> Tenant:
     tenant = create_tenant(
         db.session,
         sectors(),

@@ -12,7 +12,7 @@ from portal.tenancy import tenant_scope
 from tests.conftest import login, make_tenant, make_user
 
 EN = {"Accept-Language": "en"}
-NUMBER = re.compile(r'<td class="number">([^<]+)</td>')
+NUMBER = re.compile(r'<td class="number"><a [^>]*>([^<]+)</a></td>')
 
 
 def make_ticket(

@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, select, update
 from portal.extensions import db
 from portal.models import Customer, Department, Event, Ticket, utcnow
 from portal.numbering import next_ticket_number
-from portal.tenancy import ALL_TENANTS, TenantScopeError, set_scope, tenant_scope
+from portal.tenancy import ALL_TENANTS, TenantScopeError, get_in_scope, set_scope, tenant_scope
 from tests.conftest import make_tenant
 
 
@@ -92,3 +92,13 @@ def test_query_without_scope_is_an_error_not_a_leak(two_tenants):
     set_scope(db.session, None)
     with pytest.raises(TenantScopeError, match="Ticket"):
         db.session.scalars(select(Ticket)).all()
+
+
+def test_get_in_scope_ignores_rows_already_loaded_under_a_wider_scope(two_tenants):
+    a, _b, ids = two_tenants
+    set_scope(db.session, ALL_TENANTS)
+    loaded = db.session.get(Ticket, ids["b"])  # now in the identity map
+    set_scope(db.session, a)
+    assert db.session.get(Ticket, ids["b"]) is loaded  # the trap get_in_scope avoids
+    assert get_in_scope(db.session, Ticket, ids["b"]) is None
+    assert get_in_scope(db.session, Ticket, ids["a"]).subject == "A's complaint"

@@ -25,6 +25,7 @@ def mark_breaches(session: DbSession, now: datetime) -> dict[str, int]:
             update(Milestone)
             .where(
                 Milestone.met_at.is_(None),
+                Milestone.cancelled_at.is_(None),
                 Milestone.breached_at.is_(None),
                 Milestone.paused_at.is_(None),
                 Milestone.due_at <= now,

@@ -1,6 +1,7 @@
 """The data model. Importing this package registers every table on ``Base.metadata``."""
 
 from portal.models.base import Base, ImmutableRowError, utcnow
+from portal.models.calendar import CalendarDay, CalendarYear, TenantCalendarDay
 from portal.models.policies import PolicyVersion
 from portal.models.records import AuditEntry, JobRun, Report
 from portal.models.tenants import Department, Tenant
@@ -11,6 +12,8 @@ __all__ = [
     "ApiKey",
     "AuditEntry",
     "Base",
+    "CalendarDay",
+    "CalendarYear",
     "Customer",
     "Department",
     "Event",
@@ -21,6 +24,7 @@ __all__ = [
     "Report",
     "Role",
     "Tenant",
+    "TenantCalendarDay",
     "Ticket",
     "TicketCounter",
     "User",

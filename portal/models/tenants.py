@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.models.base import Base, UTCDateTime, utcnow
+from portal.models.base import Base, JSONDocument, UTCDateTime, utcnow
 from portal.tenancy import TenantScoped
 
 
@@ -30,6 +31,11 @@ class Tenant(Base):
     active_policy_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("policy_versions.id", use_alter=True)
     )
+    # {"1": [["09:00", "12:00"], ["13:30", "17:30"]], ...} by ISO weekday; None means
+    # the standard office hours (portal.policy.calendar.STANDARD_HOURS).
+    business_hours: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    # Bumped whenever the tenant's hours or own days change, so cached calendars renew.
+    calendar_revision: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

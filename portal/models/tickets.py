@@ -118,8 +118,16 @@ class Milestone(TenantScoped, Base):
     breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Finished pauses as [[from, to], ...] in ISO form; the due time is recomputed from
+    # the rule and these, so pausing is exact in every unit.
+    pauses: Mapped[list[list[str]]] = mapped_column(JSONDocument, default=list)
+    # The ticket ended (closed, invalid) before this milestone was met: it no longer runs.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Computed on a calendar whose year is not officially published yet.
     provisional: Mapped[bool] = mapped_column(default=False)
+    # The rule it was computed from ({"amount", "unit", "default", "pausable"}), kept so
+    # it can be recomputed (a calendar import, an extension) without the policy.
+    rule: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
 
     ticket: Mapped[Ticket] = relationship(back_populates="milestones")
 

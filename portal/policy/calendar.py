@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cache
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
@@ -111,6 +112,7 @@ class StatutoryYear:
             raise ValueError(f"days both holiday and working day: {both}")
 
 
+@cache  # pure in the installed library's data; the library is slow to build a year
 def statutory_year_from_library(year: int) -> StatutoryYear:
     """Seed a year's schedule from the ``holidays`` package (``holidays.China``).
 

@@ -102,6 +102,7 @@ Unit = Literal[
     "requested",
 ]
 Start = Literal["created", "accepted", "classified", "escalated", "resolved", "replied"]
+MetBy = Literal["accept", "assign", "reply", "resolve", "callback", "close"]
 Operator = Literal["==", "!=", "<", "<=", ">", ">=", "in", "not_in", "contains"]
 
 # Units the deadline calculator only takes whole amounts of.
@@ -554,6 +555,10 @@ class MilestoneRule(_Model):
     pausable: bool = False
     kinds: Annotated[list[Kind], Field(min_length=1)] | None = None
     """The kinds of ticket it applies to; all kinds when absent."""
+    met_by: Annotated[list[MetBy], Field(min_length=1)] | None = None
+    """The lifecycle actions that meet it. When absent it follows its name:
+    ``first_response`` by accept or reply, ``forward`` by assign, ``reply`` by reply,
+    ``resolve`` by resolve, ``callback`` by callback; any other name by resolve."""
     label: Label | None = None
 
     @model_validator(mode="after")

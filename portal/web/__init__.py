@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.web import desk, home, platform
+from portal.web import desk, home, platform, ticket
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(home.bp)
     app.register_blueprint(desk.bp)
+    app.register_blueprint(ticket.bp)
     app.register_blueprint(platform.bp)

@@ -1,6 +1,7 @@
 """A minimal well-behaved sector, as a third party would write it."""
 
 from portal.hookspecs import SectorInfo, hookimpl
+from tests.plugins.sample import POLICY
 
 
 @hookimpl
@@ -10,4 +11,4 @@ def sector_info():
 
 @hookimpl
 def sector_default_policy():
-    return {"tiers": [{"key": "major", "label": {"en": "Major", "zh": "重大"}}]}
+    return POLICY

@@ -131,7 +131,9 @@ def test_library_later_year_is_official_once_it_ships_make_up_days(
     published = dict(ChinaStaticHolidays.special_public_holidays)
     published[2027] = ((2, 11, 2, 13),)  # a made-up notice: Thu Feb 11 off, Sat Feb 13 worked
     monkeypatch.setattr(ChinaStaticHolidays, "special_public_holidays", published)
+    statutory_year_from_library.cache_clear()  # it caches what the real library said
     year = statutory_year_from_library(2027)
+    statutory_year_from_library.cache_clear()
     assert year.status is YearStatus.OFFICIAL
     assert year.working_days == {date(2027, 2, 13)}
     assert date(2027, 2, 11) in year.holidays

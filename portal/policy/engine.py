@@ -1,0 +1,127 @@
+"""The engine's entry points: a tenant's policy, and the milestones a tier sets.
+
+Everything here is a pure function of its arguments except :func:`policy_of`, which
+loads (and caches, since versions never change) a stored policy version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+
+from portal.models import PolicyVersion
+from portal.plugins import SectorRegistry
+from portal.policy.calendar import WorkingCalendar
+from portal.policy.classify import CompiledPolicy, compile_policy
+from portal.policy.deadlines import Duration, Unit, compute_due
+from portal.policy.document import MilestoneRule, PolicyDocument, validate_policy
+from portal.workflow.actions import met_by
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A validated document with its criteria compiled."""
+
+    version_id: int | None
+    document: PolicyDocument
+    compiled: CompiledPolicy
+
+
+def validate_for_sector(
+    registry: SectorRegistry, sector: str, document: dict[str, Any]
+) -> PolicyDocument:
+    """Validate ``document`` with the sector's schema (raises PolicyInvalid)."""
+    model: type[PolicyDocument] = registry.call(sector, "sector_policy_model")
+    return validate_policy(document, model)
+
+
+def build_policy(registry: SectorRegistry, sector: str, document: dict[str, Any]) -> Policy:
+    """A draft's policy, for simulation: validated and compiled, not stored."""
+    validated = validate_for_sector(registry, sector, document)
+    return Policy(None, validated, compile_policy(validated))
+
+
+def policy_of(registry: SectorRegistry, version: PolicyVersion) -> Policy:
+    """The policy of a stored version, compiled once per application."""
+    cache: dict[int, Policy] = current_app.extensions.setdefault("tousu.policies", {})
+    policy = cache.get(version.id)
+    if policy is None:
+        validated = validate_for_sector(registry, version.sector, version.document)
+        policy = cache[version.id] = Policy(version.id, validated, compile_policy(validated))
+    return policy
+
+
+@dataclass(frozen=True)
+class PlannedMilestone:
+    """A milestone to store: its name, due time and the rule it came from."""
+
+    name: str
+    started_at: datetime
+    due_at: datetime
+    provisional: bool
+    rule: dict[str, Any]
+
+
+def rule_of(milestone: MilestoneRule, may_lengthen: bool) -> dict[str, Any]:
+    """What a stored milestone keeps of its rule, to be recomputed without the policy."""
+    default = milestone.default
+    return {
+        "amount": milestone.duration.amount,
+        "unit": milestone.duration.unit,
+        "default": {"amount": default.amount, "unit": default.unit} if default else None,
+        "may_lengthen": may_lengthen,
+        "pausable": milestone.pausable,
+        "met_by": met_by(milestone.name, milestone.met_by),
+    }
+
+
+def due_from_rule(
+    rule: dict[str, Any],
+    started_at: datetime,
+    calendar: WorkingCalendar,
+    *,
+    requested_due_at: datetime | None,
+    paused: Sequence[tuple[datetime, datetime]] = (),
+) -> tuple[datetime, bool]:
+    """(due time, provisional) of a stored milestone rule from ``started_at``."""
+    default = rule.get("default")
+    due = compute_due(
+        started_at,
+        Duration(rule["amount"], Unit(rule["unit"])),
+        calendar,
+        requested_due_at=requested_due_at,
+        requested_may_lengthen=bool(rule.get("may_lengthen")),
+        default=Duration(default["amount"], Unit(default["unit"])) if default else None,
+        paused=paused,
+    )
+    return due.due_at, due.provisional
+
+
+def plan_milestones(
+    policy: PolicyDocument,
+    tier: str,
+    kind: str,
+    start: str,
+    at: datetime,
+    calendar: WorkingCalendar,
+    requested_due_at: datetime | None = None,
+) -> list[PlannedMilestone]:
+    """The milestones that tier ``tier`` starts at event ``start`` for a ``kind`` ticket."""
+    planned = []
+    for milestone in milestone_rules(policy, tier, kind):
+        if milestone.start != start:
+            continue
+        rule = rule_of(milestone, policy.requested_deadline_may_lengthen)
+        due_at, provisional = due_from_rule(rule, at, calendar, requested_due_at=requested_due_at)
+        planned.append(PlannedMilestone(milestone.name, at, due_at, provisional, rule))
+    return planned
+
+
+def milestone_rules(policy: PolicyDocument, tier: str, kind: str) -> list[MilestoneRule]:
+    """The milestone rules of ``tier`` that apply to a ``kind`` ticket."""
+    rules = next(t.milestones for t in policy.tiers if t.key == tier)
+    return [m for m in rules if not m.kinds or kind in m.kinds]
