@@ -1,10 +1,23 @@
-"""Banking and insurance (银行业保险业): consumer complaints under CBIRC order 2020 No.3."""
+"""Banking and insurance (银行业保险业): consumer complaints under CBIRC order 2020 No.3.
 
+The hooks only delegate: the default document is in ``policy`` (with its fields in
+``fields``), its schema in ``model``, derived facts in ``facts``, the documented
+alternatives in ``presets`` and the demo tickets in ``demo``.
+"""
+
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-from portal.hookspecs import SectorInfo, hookimpl
+from plugins.banking.demo import demo_tickets
+from plugins.banking.facts import derived_facts
+from plugins.banking.model import BankingPolicy
+from plugins.banking.policy import default_policy
+from plugins.banking.presets import PRESETS
+from portal.hookspecs import PolicyPreset, SectorInfo, hookimpl
+from portal.policy.document import PolicyDocument
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"
 
 
 @hookimpl
@@ -16,11 +29,24 @@ def sector_info() -> SectorInfo:
 
 @hookimpl
 def sector_default_policy() -> dict[str, Any]:
-    # Placeholder until the sector's rules land: the tiers only, most severe first.
-    return {
-        "tiers": [
-            {"key": "major", "label": {"en": "Major", "zh": "重大"}},
-            {"key": "complex", "label": {"en": "Complex", "zh": "复杂"}},
-            {"key": "ordinary", "label": {"en": "Ordinary", "zh": "一般"}},
-        ]
-    }
+    return default_policy()
+
+
+@hookimpl
+def sector_policy_model() -> type[PolicyDocument]:
+    return BankingPolicy
+
+
+@hookimpl
+def sector_derived_facts(fields: Mapping[str, Any], kind: str, now: datetime) -> dict[str, Any]:
+    return derived_facts(fields, kind, now)
+
+
+@hookimpl
+def sector_policy_presets() -> list[PolicyPreset]:
+    return list(PRESETS)
+
+
+@hookimpl
+def sector_demo_tickets(now: datetime, count: int) -> list[dict[str, Any]]:
+    return demo_tickets(now, count)

@@ -1,10 +1,25 @@
-"""Property management (物业管理): owners' complaints to the property company (seed 002)."""
+"""Property management (物业管理): owners' complaints to the property company.
 
+The hooks only; the rules live in ``policy.py`` (the default document), ``model.py``
+(its schema), ``facts.py`` (derived facts), ``presets.py`` and ``demo.py``. What each
+rule is and where it comes from: docs/sectors.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-from portal.hookspecs import SectorInfo, hookimpl
+from plugins.property.demo import demo_tickets
+from plugins.property.facts import derived_facts
+from plugins.property.model import PropertyPolicy
+from plugins.property.policy import default_policy
+from plugins.property.presets import PRESETS
+from portal.hookspecs import PolicyPreset, SectorInfo, hookimpl
+from portal.policy.document import PolicyDocument
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"
 
 
 @hookimpl
@@ -16,11 +31,24 @@ def sector_info() -> SectorInfo:
 
 @hookimpl
 def sector_default_policy() -> dict[str, Any]:
-    # Placeholder until the sector's rules land: the tiers only, most severe first.
-    return {
-        "tiers": [
-            {"key": "major", "label": {"en": "Major", "zh": "重大"}},
-            {"key": "important", "label": {"en": "Important", "zh": "重要"}},
-            {"key": "minor", "label": {"en": "Minor", "zh": "轻微"}},
-        ]
-    }
+    return default_policy()
+
+
+@hookimpl
+def sector_policy_model() -> type[PolicyDocument]:
+    return PropertyPolicy
+
+
+@hookimpl
+def sector_derived_facts(fields: Mapping[str, Any], now: datetime, timezone: str) -> dict[str, Any]:
+    return derived_facts(fields, now, timezone)
+
+
+@hookimpl
+def sector_policy_presets() -> list[PolicyPreset]:
+    return list(PRESETS)
+
+
+@hookimpl
+def sector_demo_tickets(now: datetime, count: int) -> list[dict[str, Any]]:
+    return demo_tickets(now, count)

@@ -1,10 +1,25 @@
-"""Retail (零售): chain stores and their headquarters (seed 000 §Ⅷ)."""
+"""Retail (零售): chain stores and their headquarters (seed 000 §Ⅷ).
 
+The hooks only hand over what the modules beside them hold: the default policy
+(``policy``), its schema (``model``), the facts derived from a ticket's fields
+(``facts``), the documented alternatives (``presets``) and the demo tickets (``demo``).
+The rules and their sources are listed in docs/sectors.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-from portal.hookspecs import SectorInfo, hookimpl
+from plugins.retail.demo import demo_tickets
+from plugins.retail.facts import derived_facts
+from plugins.retail.model import RetailPolicy
+from plugins.retail.policy import default_policy
+from plugins.retail.presets import PRESETS
+from portal.hookspecs import PolicyPreset, SectorInfo, hookimpl
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"
 
 
 @hookimpl
@@ -14,10 +29,24 @@ def sector_info() -> SectorInfo:
 
 @hookimpl
 def sector_default_policy() -> dict[str, Any]:
-    # Placeholder until the sector's rules land: the tiers only, most severe first.
-    return {
-        "tiers": [
-            {"key": "major", "label": {"en": "Major", "zh": "重大"}},
-            {"key": "general", "label": {"en": "General", "zh": "一般"}},
-        ]
-    }
+    return default_policy()
+
+
+@hookimpl
+def sector_policy_model() -> type[RetailPolicy]:
+    return RetailPolicy
+
+
+@hookimpl
+def sector_derived_facts(fields: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    return derived_facts(fields, now)
+
+
+@hookimpl
+def sector_policy_presets() -> list[PolicyPreset]:
+    return list(PRESETS)
+
+
+@hookimpl
+def sector_demo_tickets(now: datetime, count: int) -> list[dict[str, Any]]:
+    return demo_tickets(now, count)
