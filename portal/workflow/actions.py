@@ -141,3 +141,15 @@ def met_by(name: str, declared: Sequence[str] | None) -> list[str]:
 
 def allowed(action: Action, status: str, role: Role) -> bool:
     return status in action.sources and role in action.roles
+
+
+def lifecycle_table() -> str:
+    """The lifecycle as a Markdown table, for docs/workflow.md (a test keeps it equal)."""
+    rows = ["| action | from | to | who | starts the clock of |", "|---|---|---|---|---|"]
+    for action in ACTIONS.values():
+        sources = "any" if action.sources == frozenset(Status) else ", ".join(sorted(action.sources))
+        rows.append(
+            f"| `{action.name}` | {sources} | {action.target or '(unchanged)'} "
+            f"| {', '.join(sorted(action.roles))} | {action.starts or ''} |"
+        )
+    return "\n".join(rows)
