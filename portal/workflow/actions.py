@@ -15,6 +15,8 @@ from flask_babel import lazy_gettext as _l
 from portal.models.users import Role
 from portal.workflow.states import FINISHED, Status
 
+#: The complainant acting on the customer pages; not a user of the portal.
+CUSTOMER = "customer"
 STAFF = frozenset({Role.AGENT, Role.SUPERVISOR, Role.TENANT_ADMIN})
 LEADS = frozenset({Role.SUPERVISOR, Role.TENANT_ADMIN})
 OPEN = frozenset(Status) - FINISHED
@@ -27,7 +29,7 @@ class Action:
     label: object
     sources: frozenset[Status]
     target: Status | None  # None: the state does not change
-    roles: frozenset[Role]
+    roles: frozenset[str]
     starts: str | None = None  # the milestone start event this action is
     public: bool = False  # its event is shown to the customer
 
@@ -118,7 +120,15 @@ ACTIONS: dict[str, Action] = {
             _l("Appeal"),
             frozenset({Status.RESOLVED, Status.CALLBACK_DONE, Status.CLOSED}),
             Status.APPEALED,
-            STAFF,
+            STAFF | {CUSTOMER},
+            public=True,
+        ),
+        Action(
+            "rate",
+            _l("Rate the answer"),
+            frozenset({Status.REPLIED, Status.RESOLVED, Status.CALLBACK_DONE, Status.CLOSED}),
+            None,
+            frozenset({CUSTOMER}),
             public=True,
         ),
     ]
@@ -139,7 +149,7 @@ def met_by(name: str, declared: Sequence[str] | None) -> list[str]:
     return list(declared) if declared else DEFAULT_MET_BY.get(name, FALLBACK_MET_BY)
 
 
-def allowed(action: Action, status: str, role: Role) -> bool:
+def allowed(action: Action, status: str, role: str) -> bool:
     return status in action.sources and role in action.roles
 
 
@@ -147,7 +157,9 @@ def lifecycle_table() -> str:
     """The lifecycle as a Markdown table, for docs/workflow.md (a test keeps it equal)."""
     rows = ["| action | from | to | who | starts the clock of |", "|---|---|---|---|---|"]
     for action in ACTIONS.values():
-        sources = "any" if action.sources == frozenset(Status) else ", ".join(sorted(action.sources))
+        sources = (
+            "any" if action.sources == frozenset(Status) else ", ".join(sorted(action.sources))
+        )
         rows.append(
             f"| `{action.name}` | {sources} | {action.target or '(unchanged)'} "
             f"| {', '.join(sorted(action.roles))} | {action.starts or ''} |"

@@ -58,6 +58,13 @@ class Callback(_Payload):
     comment: str = Field("", max_length=2000)
 
 
+class Rate(_Payload):
+    """The customer's rating of the answer on the tracking page."""
+
+    score: int = Field(ge=1, le=5)
+    comment: str = Field("", max_length=2000)
+
+
 class Invalidate(_Payload):
     reason: str = Field(min_length=1, max_length=63)
     comment: str = Field("", max_length=2000)
@@ -79,4 +86,5 @@ PAYLOADS: dict[str, type[_Payload]] = {
     "reopen": Reason,
     "escalate": Reason,
     "appeal": Reason,
+    "rate": Rate,
 }

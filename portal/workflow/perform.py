@@ -27,7 +27,7 @@ from portal.policy.simulation import replan, write_plan
 from portal.tenancy import get_in_scope
 from portal.validation import InvalidInput
 from portal.workflow import payloads
-from portal.workflow.actions import ACTIONS, STAFF, Action
+from portal.workflow.actions import ACTIONS, CUSTOMER, STAFF, Action
 from portal.workflow.states import FINISHED, STATUS_LABELS, Status
 
 
@@ -56,12 +56,15 @@ def perform(
     tenant: Tenant,
     ticket: Ticket,
     name: str,
-    actor: User,
+    actor: User | None,
     payload: dict[str, Any],
     *,
     now: datetime,
     expected_version: int | None = None,
 ) -> Event:
+    """Take action ``name`` on ``ticket`` as ``actor`` (None: the customer, on the
+    customer pages), or raise ActionRefused / TicketConflict / InvalidInput having
+    changed nothing."""
     action = ACTIONS.get(name)
     if action is None:
         raise ActionRefused(
@@ -69,7 +72,8 @@ def perform(
         )
     if expected_version is not None and expected_version != ticket.version:
         raise _conflict()
-    if actor.role not in action.roles:
+    role = actor.role if actor is not None else CUSTOMER
+    if role not in action.roles:
         raise ActionRefused(
             "forbidden", _("Your role may not %(action)s.", action=action.label), status=403
         )
@@ -93,7 +97,7 @@ def perform(
         "sector_action_guard",
         ticket=ticket,
         action=name,
-        actor_role=str(actor.role),
+        actor_role=str(role),
         data=data.model_dump(),
     )
     if objections:
@@ -115,7 +119,7 @@ def perform(
         event = Event(
             type=name,
             at=now,
-            actor_id=actor.id,
+            actor_id=actor.id if actor is not None else None,
             public=action.public,
             data={"from": before, "to": ticket.status, **details},
         )
@@ -312,6 +316,7 @@ _EFFECTS: dict[str, Callable[..., Effect]] = {
     "reopen": _text("reason"),
     "escalate": _escalate,
     "appeal": _text("reason"),
+    "rate": _text("score"),
 }
 
 
