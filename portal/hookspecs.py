@@ -159,7 +159,7 @@ def sector_action_guard(  # type: ignore[empty-body]
 
     Optional (default: no objection). Called before every action on a ticket of this
     sector, after the core's own checks (state, role, input) passed and before anything
-    is written. E.g. a retail return resolves only after three confirmations; a bank
+    is written. E.g. a return of goods resolves only after three confirmations; a bank
     never assigns a staff-behaviour complaint to the person complained about.
 
     :param ticket: the ticket (a ``portal.models.Ticket``; read it, do not change it),
