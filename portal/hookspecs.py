@@ -58,6 +58,14 @@ class PolicyPreset:
 
 
 @dataclass(frozen=True)
+class Guidance:
+    """Advice shown to the agent on the ticket page: a title and its steps, in order."""
+
+    title: str
+    steps: list[str]
+
+
+@dataclass(frozen=True)
 class SectorInfo:
     """Who a sector is: its key (the entry point's name), labels and version."""
 
@@ -169,4 +177,21 @@ def sector_action_guard(  # type: ignore[empty-body]
     :param actor_role: the role of the user acting.
     :param data: the action's validated input (e.g. ``assignee_id`` for ``assign``).
     :return: the reasons to refuse, in the tenant's language; empty to allow.
+    """
+
+
+@hookspec(firstresult=True)
+def sector_guidance(  # type: ignore[empty-body]
+    ticket: Any, document: PolicyDocument, locale: str
+) -> list[Guidance]:
+    """Tell the agent how to handle this ticket.
+
+    Optional (default: the eight-step handling path for service complaints, seed 001).
+    Called when a ticket page is shown.
+
+    :param ticket: the ticket (a ``portal.models.Ticket``; read it, do not change it).
+    :param document: the policy the ticket was classified under, validated with the
+        sector's model, so sector settings (e.g. procedures per category) are there.
+    :param locale: ``"zh"`` or ``"en"``: the language to answer in.
+    :return: a list of :class:`Guidance`, shown in order.
     """

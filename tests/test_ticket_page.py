@@ -143,3 +143,12 @@ def test_auditors_see_masked_phones_and_no_actions(app, acme):
     assert "13812345678" not in page and "138****5678" in page
     assert "data-action=" not in page
     assert post_action(client, number, "accept").status_code == 403
+
+
+def test_the_page_shows_the_sectors_guidance(app, acme):
+    number = new_ticket(acme)
+    client = signed_in(app, acme)
+    page = client.get(f"/desk/tickets/{number}", headers=EN).get_data(as_text=True)
+    # The sample sector has none of its own: the core's default, seed 001's eight steps.
+    assert "Handling a service complaint" in page
+    assert "Propose improvements so it does not happen again" in page

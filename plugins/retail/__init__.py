@@ -14,10 +14,11 @@ from typing import Any
 
 from plugins.retail.demo import demo_tickets
 from plugins.retail.facts import derived_facts
+from plugins.retail.guidance import guidance_for
 from plugins.retail.model import RetailPolicy
 from plugins.retail.policy import default_policy
 from plugins.retail.presets import PRESETS
-from portal.hookspecs import PolicyPreset, SectorInfo, hookimpl
+from portal.hookspecs import Guidance, PolicyPreset, SectorInfo, hookimpl
 
 __version__ = "1.0.0"
 
@@ -45,6 +46,11 @@ def sector_derived_facts(fields: Mapping[str, Any], now: datetime) -> dict[str, 
 @hookimpl
 def sector_policy_presets() -> list[PolicyPreset]:
     return list(PRESETS)
+
+
+@hookimpl
+def sector_guidance(ticket: Any, document: RetailPolicy, locale: str) -> list[Guidance]:
+    return guidance_for(document, ticket.category, locale)
 
 
 @hookimpl

@@ -1,8 +1,9 @@
 """The store's complaint procedure as data (seed 000 §Ⅷ arts 3-4): the reception
 steps, what to do for each cause, and the three-party confirmation of returns.
 
-Nothing acts on these yet: showing them on the desk and holding a return until it is
-confirmed need the lifecycle hooks (docs/sectors.md).
+The desk shows the reception steps and the procedure for the ticket's cause
+(:func:`guidance_for`, through the ``sector_guidance`` hook); holding a return until it
+is confirmed still needs a confirmation action (docs/sectors.md).
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from plugins.retail.labels import choice, label
+from plugins.retail.model import RetailPolicy
+from portal.hookspecs import Guidance
+from portal.policy.document import Locale
 
 RETURN_CATEGORIES = ["return_in_store", "return_no_defect", "return_defect"]
 
@@ -149,3 +153,17 @@ RETURN_CONFIRMATION: dict[str, Any] = {
         },
     ],
 }
+
+
+def guidance_for(document: RetailPolicy, category: str | None, locale: str) -> list[Guidance]:
+    """The six reception steps, then the procedure for the ticket's cause if it has one."""
+    lang: Locale = "zh" if locale == "zh" else "en"
+    titles = {
+        "en": ("Receiving the customer", "Procedure for this cause"),
+        "zh": ("接待六步", "本类投诉处理程序"),
+    }[lang]
+    found = [Guidance(titles[0], [step.label.text(lang) for step in document.reception_steps])]
+    for procedure in document.procedures:
+        if procedure.category == category:
+            found.append(Guidance(titles[1], [step.text(lang) for step in procedure.steps]))
+    return found

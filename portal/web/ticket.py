@@ -126,6 +126,13 @@ def _page(ticket: Ticket, problems: dict[str, str] | None = None, status: int = 
         if ticket.customer
         else "",
         problems=problems or {},
+        guidance=registry.call(
+            g.tenant.sector,
+            "sector_guidance",
+            ticket=ticket,
+            document=policy.document,
+            locale=locale,
+        ),
     )
     return html, status
 

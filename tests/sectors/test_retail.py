@@ -841,3 +841,28 @@ def test_an_inquiry_through_the_intake_is_not_judged_as_a_complaint(app: Any) ->
     with tenant_scope(db.session, tenant.id):
         opened = open_ticket(db.session, sectors(), tenant, TicketIn.model_validate(body), now=NOW)
     assert opened.tier == "general"
+
+
+def test_the_desk_guidance_is_the_reception_steps_and_the_causes_procedure() -> None:
+    """seed 000 §Ⅷ arts 3-4: the six reception steps, then the procedure for the cause."""
+    from types import SimpleNamespace
+
+    from portal.plugins import build_registry
+
+    registry = build_registry()
+    document = registry.call("retail", "sector_policy_model").model_validate(
+        registry.call("retail", "sector_default_policy")
+    )
+    ticket = SimpleNamespace(category="service_attitude")
+    zh = registry.call("retail", "sector_guidance", ticket=ticket, document=document, locale="zh")
+    assert [g.title for g in zh] == ["接待六步", "本类投诉处理程序"]
+    assert zh[0].steps[0].startswith("倾听") and len(zh[0].steps) == 6
+    assert zh[1].steps[0] == "诚意道歉，倾听顾客投诉"
+    en = registry.call(
+        "retail",
+        "sector_guidance",
+        ticket=SimpleNamespace(category=None),
+        document=document,
+        locale="en",
+    )
+    assert [g.title for g in en] == ["Receiving the customer"]
