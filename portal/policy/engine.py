@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
 
-from portal.models import PolicyVersion
+from portal.models import Milestone, PolicyVersion
 from portal.plugins import SectorRegistry
 from portal.policy.calendar import WorkingCalendar
 from portal.policy.classify import CompiledPolicy, compile_policy
-from portal.policy.deadlines import Duration, Unit, compute_due
+from portal.policy.deadlines import Due, Duration, Unit, compute_due
 from portal.policy.document import MilestoneRule, PolicyDocument, validate_policy
 from portal.workflow.actions import met_by
 
@@ -125,3 +125,45 @@ def milestone_rules(policy: PolicyDocument, tier: str, kind: str) -> list[Milest
     """The milestone rules of ``tier`` that apply to a ``kind`` ticket."""
     rules = next(t.milestones for t in policy.tiers if t.key == tier)
     return [m for m in rules if not m.kinds or kind in m.kinds]
+
+
+#: Where a milestone's rule keeps the extensions granted to it, in order.
+EXTENSIONS = "extensions"
+_DAY_UNITS = frozenset({Unit.CALENDAR_DAYS, Unit.WORKING_DAYS})
+
+
+def extended_due(due_at: datetime, duration: Duration, calendar: WorkingCalendar) -> Due:
+    """``due_at`` moved on by ``duration`` on ``calendar``.
+
+    A day-based deadline is due at the local midnight that ends its last day. Counted
+    from that midnight, the day after would be skipped (days count from the day after
+    the start, Civil Code art 201), so day units count from the deadline's last instant.
+    """
+    start = due_at - timedelta(microseconds=1) if duration.unit in _DAY_UNITS else due_at
+    return compute_due(start, duration, calendar)
+
+
+def due_without_extensions(
+    milestone: Milestone, calendar: WorkingCalendar, requested_due_at: datetime | None
+) -> tuple[datetime, bool]:
+    """(due time, provisional) of ``milestone`` from its rule and pauses alone."""
+    return due_from_rule(
+        milestone.rule,
+        milestone.started_at,
+        calendar,
+        requested_due_at=requested_due_at,
+        paused=[
+            (datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in milestone.pauses
+        ],
+    )
+
+
+def recompute_due(
+    milestone: Milestone, calendar: WorkingCalendar, requested_due_at: datetime | None
+) -> tuple[datetime, bool]:
+    """(due time, provisional) of ``milestone`` from its rule, pauses and extensions."""
+    due_at, provisional = due_without_extensions(milestone, calendar, requested_due_at)
+    for granted in milestone.rule.get(EXTENSIONS, ()):
+        moved = extended_due(due_at, Duration(granted["amount"], Unit(granted["unit"])), calendar)
+        due_at, provisional = moved.due_at, provisional or moved.provisional
+    return due_at, provisional

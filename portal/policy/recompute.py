@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from portal.database import DbSession
 from portal.models import Milestone, Tenant, Ticket
 from portal.policy.calendars import tenant_calendar
-from portal.policy.engine import due_from_rule
+from portal.policy.engine import recompute_due
 from portal.tenancy import ALL_TENANTS, tenant_scope
 
 
@@ -38,13 +38,10 @@ def recompute_provisional(session: DbSession) -> int:
                 calendar = tenant_calendar(
                     session, tenant, milestone.started_at.astimezone(zone).date()
                 )
-                due_at, provisional = due_from_rule(
-                    milestone.rule,
-                    milestone.started_at,
-                    calendar,
-                    requested_due_at=requested_due_at,
+                # The rule, every pause and every granted extension, as on the desk.
+                milestone.due_at, milestone.provisional = recompute_due(
+                    milestone, calendar, requested_due_at
                 )
-                milestone.due_at, milestone.provisional = due_at, provisional
                 touched.add(milestone.ticket_id)
         session.flush()
         refresh_next_due(session, touched)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.web import desk, home, platform, ticket
+from portal.web import customer, desk, home, platform, ticket
 
 
 def init_app(app: Flask) -> None:
@@ -12,3 +12,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(desk.bp)
     app.register_blueprint(ticket.bp)
     app.register_blueprint(platform.bp)
+    app.register_blueprint(customer.bp)

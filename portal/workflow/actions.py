@@ -2,7 +2,9 @@
 leads to, who may take it, and what it does to the clock.
 
 The same table drives the checks in :mod:`portal.workflow.perform`, the buttons on the
-ticket page and the lifecycle table in docs/workflow.md.
+ticket page and the lifecycle table in docs/workflow.md. :class:`ActionRefused` lives
+here, beside the table, so the modules that implement actions can raise it without
+importing :mod:`portal.workflow.perform`, which imports them.
 """
 
 from __future__ import annotations
@@ -21,6 +23,19 @@ STAFF = frozenset({Role.AGENT, Role.SUPERVISOR, Role.TENANT_ADMIN})
 LEADS = frozenset({Role.SUPERVISOR, Role.TENANT_ADMIN})
 OPEN = frozenset(Status) - FINISHED
 WORKING = frozenset({Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REPLIED})
+
+
+class ActionRefused(Exception):
+    """The action cannot be taken now; ``message`` says why. Nothing was changed."""
+
+    status = 422
+
+    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        if status is not None:
+            self.status = status
 
 
 @dataclass(frozen=True)
@@ -55,6 +70,7 @@ ACTIONS: dict[str, Action] = {
         ),
         Action("start", _l("Start work"), frozenset({Status.ASSIGNED}), Status.IN_PROGRESS, STAFF),
         Action("note", _l("Add internal note"), frozenset(Status), None, STAFF),
+        Action("link_repeat", _l("Link to an earlier ticket"), frozenset(Status), None, STAFF),
         Action(
             "wait_customer",
             _l("Wait for the customer"),
@@ -115,6 +131,9 @@ ACTIONS: dict[str, Action] = {
             STAFF,
             starts="escalated",
         ),
+        Action("extend", _l("Request a deadline extension"), OPEN, None, STAFF),
+        Action("approve_extension", _l("Approve the extension"), OPEN, None, LEADS),
+        Action("refuse_extension", _l("Refuse the extension"), OPEN, None, LEADS),
         Action(
             "appeal",
             _l("Appeal"),

@@ -1,20 +1,28 @@
 """Opening a ticket: validate, classify, number, set its deadlines, record it.
 
-The one way tickets come in: the API, the customer page, the import command and the
-demo all call :func:`open_ticket`, so each gets the same checks and the same rules.
+The one way tickets come in, so each gets the same checks and the same rules:
+
+* :func:`receive_ticket` for what customers and agents hand in (the API, the customer
+  pages, the desk). It applies the repeat-complaint rule (重复投诉, sector-rules.md,
+  "Across sectors"): the same customer about the same matter while the earlier ticket
+  is open opens nothing and reminds (催办) the earlier ticket's handlers; once the
+  earlier ticket is settled, the new ticket is linked to it.
+* :func:`open_ticket` always opens a new ticket, exactly as given: the import command
+  and the demo, which bring their own history.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, case, or_, select
 
 from portal.database import DbSession
-from portal.models import Customer, Event, Milestone, Tenant, Ticket, User
+from portal.models import Customer, Event, Milestone, PolicyVersion, Tenant, Ticket, User
 from portal.numbering import next_ticket_number
 from portal.plugins import SectorRegistry
 from portal.policy.calendars import tenant_calendar
@@ -26,8 +34,13 @@ from portal.policy.versions import active_version
 from portal.validation import InvalidInput
 from portal.workflow.states import Kind, Status
 
-#: How far back earlier complaints of the same customer count as facts.
+#: How far back earlier complaints of the same customer count as facts, and how far
+#: back a settled one is linked to a repeat.
 REPEAT_LOOKBACK = timedelta(days=366)
+#: The kinds that count as complaints of a customer, for repeats and their count.
+COMPLAINT_KINDS = (Kind.COMPLAINT, Kind.APPEAL)
+#: Handled, as far as a repeat is concerned: a repeat opens a new, linked ticket.
+SETTLED = frozenset({Status.RESOLVED, Status.CALLBACK_DONE, Status.CLOSED})
 #: Clocks disagree: an incident "in the future" by less than this is accepted.
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -91,6 +104,13 @@ def _customer(session: DbSession, data: CustomerIn) -> Customer:
     return customer
 
 
+def _same_matter(category: str | None) -> ColumnElement[bool]:
+    """A complaint about the same matter: the same category, or none for both."""
+    return Ticket.kind.in_(COMPLAINT_KINDS) & (
+        Ticket.category.is_(None) if category is None else Ticket.category == category
+    )
+
+
 def _prior_complaints(
     session: DbSession, customer: Customer, category: str | None, now: datetime
 ) -> list[datetime]:
@@ -100,16 +120,21 @@ def _prior_complaints(
         select(Ticket.created_at)
         .where(
             Ticket.customer_id == customer.id,
-            Ticket.kind.in_([Kind.COMPLAINT, Kind.APPEAL]),
+            _same_matter(category),
             Ticket.created_at >= now - REPEAT_LOOKBACK,
         )
         .order_by(Ticket.created_at.desc())
         .limit(100)
     )
-    stmt = stmt.where(
-        Ticket.category.is_(None) if category is None else Ticket.category == category
-    )
     return list(session.scalars(stmt))
+
+
+def ticket_by_number(session: DbSession, tenant: Tenant, number: str) -> Ticket | None:
+    """``tenant``'s ticket ``number``; another tenant's is not found, whatever the
+    session's scope (the import runs across tenants)."""
+    return session.scalar(
+        select(Ticket).where(Ticket.tenant_id == tenant.id, Ticket.number == number)
+    )
 
 
 def ticket_facts(
@@ -151,6 +176,83 @@ def ticket_facts(
     )
 
 
+@dataclass(frozen=True)
+class Received:
+    """What became of a ticket handed in to :func:`receive_ticket`."""
+
+    ticket: Ticket
+    #: Set when it repeated an open ticket: nothing was opened, ``ticket`` is the open
+    #: one and this is the reminder (催办) written on its timeline.
+    reminder: Event | None = None
+
+
+def receive_ticket(
+    session: DbSession,
+    registry: SectorRegistry,
+    tenant: Tenant,
+    data: TicketIn,
+    *,
+    now: datetime,
+    actor: User | None = None,
+) -> Received:
+    """Take in ``data`` for ``tenant`` under the repeat-complaint rule.
+
+    A complaint or appeal from the same customer (phone) about the same matter
+    (category) as an earlier complaint or appeal still open opens nothing and consumes
+    no number: the earlier ticket gets a reminder. When the earlier one is resolved or
+    closed, the new ticket is linked to it. A caller that names ``related_ticket``
+    has decided: a new ticket linked to that one opens. Raises InvalidInput like
+    :func:`open_ticket`, before anything is written.
+    """
+    checked = _checked(session, registry, tenant, data, now)
+    earlier = None if data.related_ticket else _earlier_case(session, tenant, data, now)
+    if earlier is not None and earlier.status not in SETTLED:
+        return Received(earlier, _remind(session, earlier, data, actor, now))
+    if earlier is not None:
+        checked = replace(checked, related=earlier)
+    return Received(_create(session, registry, tenant, data, checked, now, actor))
+
+
+def _earlier_case(
+    session: DbSession, tenant: Tenant, data: TicketIn, now: datetime
+) -> Ticket | None:
+    """The ticket ``data`` repeats: an open one first, else the latest settled one."""
+    phone = data.customer.phone
+    if data.kind not in COMPLAINT_KINDS or not phone or data.customer.anonymous:
+        return None
+    settled = Ticket.status.in_(SETTLED)
+    return session.scalar(
+        select(Ticket)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .where(
+            Ticket.tenant_id == tenant.id,
+            Customer.phone == phone,
+            Customer.anonymous.is_(False),
+            _same_matter(data.category),
+            Ticket.status != Status.INVALID,
+            or_(~settled, Ticket.created_at >= now - REPEAT_LOOKBACK),
+        )
+        .order_by(case((settled, 1), else_=0), Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(1)
+    )
+
+
+def _remind(
+    session: DbSession, ticket: Ticket, data: TicketIn, actor: User | None, now: datetime
+) -> Event:
+    event = Event(
+        type="reminder",
+        at=now,
+        actor_id=actor.id if actor else None,
+        public=False,
+        data={"subject": data.subject, "description": data.description, "channel": data.channel},
+    )
+    ticket.events.append(event)
+    ticket.updated_at = now  # API clients syncing by updated_since see the reminder
+    session.flush()
+    return event
+
+
 def open_ticket(
     session: DbSession,
     registry: SectorRegistry,
@@ -160,21 +262,50 @@ def open_ticket(
     now: datetime,
     actor: User | None = None,
 ) -> Ticket:
-    """Create ``data`` as a new ticket of ``tenant`` (the session must be scoped to it).
+    """Create ``data`` as a new ticket of ``tenant`` (the session must be scoped to it),
+    whatever tickets came before it.
 
     Raises InvalidInput listing every problem, before anything is written.
     """
+    checked = _checked(session, registry, tenant, data, now)
+    return _create(session, registry, tenant, data, checked, now, actor)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """What validating a ticket found out that creating it needs."""
+
+    version: PolicyVersion
+    policy: Policy
+    related: Ticket | None
+
+
+def _checked(
+    session: DbSession, registry: SectorRegistry, tenant: Tenant, data: TicketIn, now: datetime
+) -> _Checked:
     version = active_version(session, tenant)
     policy = policy_of(registry, version)
     problems = _check(policy, data, now)
-    related_id = None
+    related = None
     if data.related_ticket:
-        related_id = session.scalar(select(Ticket.id).where(Ticket.number == data.related_ticket))
-        if related_id is None:
+        related = ticket_by_number(session, tenant, data.related_ticket)
+        if related is None:
             problems["related_ticket"] = f"no ticket {data.related_ticket}"
     if problems:
         raise InvalidInput(problems)
+    return _Checked(version, policy, related)
 
+
+def _create(
+    session: DbSession,
+    registry: SectorRegistry,
+    tenant: Tenant,
+    data: TicketIn,
+    checked: _Checked,
+    now: datetime,
+    actor: User | None,
+) -> Ticket:
+    version, policy = checked.version, checked.policy
     customer = _customer(session, data.customer)
     prior = _prior_complaints(session, customer, data.category, now)
     facts = ticket_facts(
@@ -217,7 +348,7 @@ def open_ticket(
         customer=customer,
         first_responder_id=actor.id if actor else None,
         policy_version_id=version.id,
-        related_ticket_id=related_id,
+        related_ticket_id=checked.related.id if checked.related else None,
         occurred_at=data.occurred_at,
         requested_due_at=data.requested_due_at,
         next_due_at=min((m.due_at for m in planned), default=None),
@@ -244,6 +375,7 @@ def open_ticket(
                     "tier": result.tier,
                     "validity": result.validity,
                     "reasons": list(result.reasons),
+                    "related_ticket": checked.related.number if checked.related else None,
                 },
             )
         ],

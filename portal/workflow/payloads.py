@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from portal.policy.deadlines import Duration, Unit
 
 Text = Field(min_length=1, max_length=5000)
 
@@ -70,12 +72,54 @@ class Invalidate(_Payload):
     comment: str = Field("", max_length=2000)
 
 
+class Extend(_Payload):
+    """A request to move a deadline (延期): the milestone, why, and either its new due
+    time or an amount of a unit to add to the current one."""
+
+    milestone: str = Field(min_length=1, max_length=63)
+    due_at: AwareDatetime | None = None
+    amount: int | float | None = Field(None, gt=0, le=100_000)  # le: no overflow in any unit
+    unit: Unit | None = None
+    reason: str = Field(min_length=1, max_length=2000)
+
+    @model_validator(mode="after")
+    def _one_way_to_say_it(self) -> Self:
+        by_amount = self.amount is not None or self.unit is not None
+        if self.due_at is not None and by_amount:
+            raise ValueError("give either a new due time or an amount and a unit, not both")
+        if self.due_at is None and (self.amount is None or self.unit is None):
+            raise ValueError("give a new due time, or an amount and a unit")
+        if self.unit is Unit.REQUESTED:
+            raise ValueError("an extension cannot be the customer's requested deadline")
+        if self.amount is not None and self.unit is not None:
+            Duration(self.amount, self.unit)  # refuses a part of a whole-day unit
+        return self
+
+    @property
+    def duration(self) -> Duration:
+        """The amount to add to the current due time, when no new due time is given."""
+        assert self.amount is not None and self.unit is not None, "a due time was given"
+        return Duration(self.amount, self.unit)
+
+
+class ExtensionDecision(_Payload):
+    milestone: str = Field(min_length=1, max_length=63)
+    comment: str = Field("", max_length=2000)
+
+
+class LinkRepeat(_Payload):
+    """The number of the earlier ticket this one repeats (重复投诉)."""
+
+    related_ticket: str = Field(min_length=1, max_length=32)
+
+
 PAYLOADS: dict[str, type[_Payload]] = {
     "accept": Accept,
     "reclassify": Reclassify,
     "assign": Assign,
     "start": Empty,
     "note": Note,
+    "link_repeat": LinkRepeat,
     "wait_customer": Reason,
     "resume": Empty,
     "reply": Reply,
@@ -85,6 +129,9 @@ PAYLOADS: dict[str, type[_Payload]] = {
     "invalidate": Invalidate,
     "reopen": Reason,
     "escalate": Reason,
+    "extend": Extend,
+    "approve_extension": ExtensionDecision,
+    "refuse_extension": ExtensionDecision,
     "appeal": Reason,
     "rate": Rate,
 }

@@ -2,8 +2,9 @@
 
 Every action checks the actor's role, the ticket's state, its input and the sector's
 guard, and only then changes anything; a refusal says why and changes nothing. Each
-successful action writes exactly one event to the timeline, meets the milestones it
-meets, starts the ones it starts, and pauses or resumes the pausable ones.
+successful action writes exactly one event to the ticket's timeline (``link_repeat``
+also notes the link on the earlier ticket's), meets the milestones it meets, starts
+the ones it starts, and pauses or resumes the pausable ones.
 """
 
 from __future__ import annotations
@@ -22,26 +23,14 @@ from portal.database import DbSession
 from portal.models import Department, Event, Milestone, PolicyVersion, Tenant, Ticket, User
 from portal.plugins import SectorRegistry
 from portal.policy.calendars import tenant_calendar
-from portal.policy.engine import Policy, due_from_rule, plan_milestones, policy_of
+from portal.policy.engine import Policy, plan_milestones, policy_of, recompute_due
 from portal.policy.simulation import replan, write_plan
 from portal.tenancy import get_in_scope
 from portal.validation import InvalidInput
-from portal.workflow import payloads
-from portal.workflow.actions import ACTIONS, CUSTOMER, STAFF, Action
+from portal.workflow import extensions, payloads
+from portal.workflow.actions import ACTIONS, CUSTOMER, STAFF, Action, ActionRefused
+from portal.workflow.intake import ticket_by_number
 from portal.workflow.states import FINISHED, STATUS_LABELS, Status
-
-
-class ActionRefused(Exception):
-    """The action cannot be taken now; ``message`` says why. Nothing was changed."""
-
-    status = 422
-
-    def __init__(self, code: str, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        if status is not None:
-            self.status = status
 
 
 class TicketConflict(ActionRefused):
@@ -303,11 +292,47 @@ def _escalate(
     return effect
 
 
+def _link_repeat(
+    session: DbSession,
+    tenant: Tenant,
+    policy: Policy,
+    ticket: Ticket,
+    actor: User,
+    data: payloads.LinkRepeat,
+    now: datetime,
+) -> Effect:
+    """Mark the ticket as a repeat of an earlier one (重复投诉); the earlier one's
+    timeline says so too."""
+    earlier = ticket_by_number(session, tenant, data.related_ticket)
+    if earlier is None:
+        raise InvalidInput({"related_ticket": f"no ticket {data.related_ticket}"})
+    # Only backwards in time, so links never form a loop.
+    if earlier.created_at >= ticket.created_at:
+        raise ActionRefused("not_earlier", _("A ticket can only repeat a ticket opened before it."))
+    if ticket.related_ticket_id == earlier.id:
+        raise ActionRefused(
+            "already_linked",
+            _("This ticket is already linked to %(number)s.", number=earlier.number),
+        )
+    previous = (
+        get_in_scope(session, Ticket, ticket.related_ticket_id)
+        if ticket.related_ticket_id is not None
+        else None
+    )
+    ticket.related_ticket_id = earlier.id
+    earlier.events.append(
+        Event(type="repeated_by", at=now, actor_id=actor.id, data={"ticket": ticket.number})
+    )
+    earlier.updated_at = now
+    return {"related_ticket": [previous.number if previous else None, earlier.number]}
+
+
 _EFFECTS: dict[str, Callable[..., Effect]] = {
     "accept": _accept,
     "reclassify": _reclassify,
     "assign": _assign,
     "note": _text("text"),
+    "link_repeat": _link_repeat,
     "wait_customer": _text("reason"),
     "reply": _text("message"),
     "resolve": _text("summary"),
@@ -315,6 +340,9 @@ _EFFECTS: dict[str, Callable[..., Effect]] = {
     "invalidate": _invalidate,
     "reopen": _text("reason"),
     "escalate": _escalate,
+    "extend": extensions.request,
+    "approve_extension": extensions.approve,
+    "refuse_extension": extensions.refuse,
     "appeal": _text("reason"),
     "rate": _text("score"),
 }
@@ -359,18 +387,13 @@ def _move_clocks(
 
 def _resume(milestone: Milestone, calendar: Any, ticket: Ticket, now: datetime) -> None:
     assert milestone.paused_at is not None
-    pauses = [
+    milestone.pauses = [
         *milestone.pauses,
         [milestone.paused_at.astimezone(UTC).isoformat(), now.astimezone(UTC).isoformat()],
     ]
-    milestone.pauses = pauses
     milestone.paused_at = None
-    milestone.due_at, milestone.provisional = due_from_rule(
-        milestone.rule,
-        milestone.started_at,
-        calendar,
-        requested_due_at=ticket.requested_due_at,
-        paused=[(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in pauses],
+    milestone.due_at, milestone.provisional = recompute_due(
+        milestone, calendar, ticket.requested_due_at
     )
 
 
