@@ -4,16 +4,27 @@ Tenants use the test sector in tests/plugins/sample.py, whose rules are fixed he
 """
 
 import copy
+import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from portal.extensions import db
-from portal.models import AuditEntry, CalendarYear, Milestone, PolicyVersion, Ticket, TicketCounter
+from portal.models import (
+    AuditEntry,
+    CalendarDay,
+    CalendarYear,
+    Milestone,
+    PolicyVersion,
+    Ticket,
+    TicketCounter,
+)
 from portal.plugins import sectors
-from portal.policy.calendars import import_schedule
+from portal.policy.calendars import ensure_years, import_schedule
 from portal.policy.document import PolicyInvalid
 from portal.policy.engine import build_policy
 from portal.policy.simulation import apply_policy, simulate
@@ -267,3 +278,35 @@ def test_a_bad_schedule_is_refused_and_changes_nothing(tenant, payload, problem)
     db.session.rollback()
     stored = db.session.get(CalendarYear, 2027)
     assert stored is None or stored.status == "provisional"
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:30:00+08:00", "9999-12-31T23:59:00-08:00"])
+def test_impossible_dates_are_refused_not_crashed(tenant, moment):
+    with pytest.raises(ValidationError, match="between 1970 and 2200"):
+        ticket_in(occurred_at=moment)
+
+
+def test_two_first_requests_seeding_the_same_year_do_not_collide(app):
+    engine = db.engine
+    errors = []
+
+    def seed():
+        with Session(engine) as session:
+            try:
+                ensure_years(session, range(2031, 2032))
+                session.commit()
+            except Exception as exc:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=seed) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(CalendarDay).where(CalendarDay.year == 2031)
+        )
+        > 0
+    )

@@ -60,7 +60,19 @@ class ScheduleFile(BaseModel):
         return self
 
 
-def _store_year(session: DbSession, year: StatutoryYear, source: str) -> None:
+def _day_rows(year: StatutoryYear) -> list[dict[str, Any]]:
+    rows = [
+        {"day": d, "year": year.year, "kind": "holiday", "name": n}
+        for d, n in year.holidays.items()
+    ]
+    rows += [
+        {"day": d, "year": year.year, "kind": "working", "name": ""} for d in year.working_days
+    ]
+    return rows
+
+
+def _replace_year(session: DbSession, year: StatutoryYear, source: str) -> None:
+    """Store ``year`` in place of what the database holds for it (an import)."""
     session.execute(delete(CalendarDay).where(CalendarDay.year == year.year))
     session.execute(
         upsert(session, CalendarYear.__table__)
@@ -70,23 +82,31 @@ def _store_year(session: DbSession, year: StatutoryYear, source: str) -> None:
             set_={"status": str(year.status), "source": source, "updated_at": utcnow()},
         )
     )
-    rows = [
-        {"day": d, "year": year.year, "kind": "holiday", "name": n}
-        for d, n in year.holidays.items()
-    ]
-    rows += [
-        {"day": d, "year": year.year, "kind": "working", "name": ""} for d in year.working_days
-    ]
-    if rows:
+    if rows := _day_rows(year):
         session.execute(insert(CalendarDay), rows)
 
 
 def ensure_years(session: DbSession, years: range) -> None:
-    """Seed the statutory years in ``years`` that the database does not have yet."""
+    """Seed the statutory years in ``years`` that the database does not have yet.
+
+    Two first requests may seed the same year at once: whoever inserts the year's row
+    stores its days, the other finds the row taken (ON CONFLICT DO NOTHING) and skips.
+    """
     have = set(session.scalars(select(CalendarYear.year).where(CalendarYear.year.in_(years))))
-    for year in years:
-        if year not in have:
-            _store_year(session, statutory_year_from_library(year), "holidays package")
+    for number in years:
+        if number in have:
+            continue
+        year = statutory_year_from_library(number)
+        claimed = session.execute(
+            upsert(session, CalendarYear.__table__)
+            .values(
+                year=number, status=str(year.status), source="holidays package", updated_at=utcnow()
+            )
+            .on_conflict_do_nothing(index_elements=["year"])
+            .returning(CalendarYear.__table__.c.year)
+        ).scalar()
+        if claimed is not None and (rows := _day_rows(year)):
+            session.execute(insert(CalendarDay), rows)
 
 
 def import_schedule(session: DbSession, payload: Any) -> tuple[int, int]:
@@ -106,7 +126,7 @@ def import_schedule(session: DbSession, payload: Any) -> tuple[int, int]:
         working_days=frozenset(schedule.working_days),
         status=YearStatus.OFFICIAL,
     )
-    _store_year(session, year, schedule.source[:200])
+    _replace_year(session, year, schedule.source[:200])
     from portal.policy.recompute import recompute_provisional
 
     return schedule.year, recompute_provisional(session)

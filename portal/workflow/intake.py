@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import ColumnElement, case, or_, select
 
 from portal.database import DbSession
@@ -41,6 +41,7 @@ REPEAT_LOOKBACK = timedelta(days=366)
 COMPLAINT_KINDS = (Kind.COMPLAINT, Kind.APPEAL)
 #: Handled, as far as a repeat is concerned: a repeat opens a new, linked ticket.
 SETTLED = frozenset({Status.RESOLVED, Status.CALLBACK_DONE, Status.CLOSED})
+PLAUSIBLE_YEARS = (1970, 2200)
 #: Clocks disagree: an incident "in the future" by less than this is accepted.
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -69,6 +70,15 @@ class TicketIn(BaseModel):
     occurred_at: AwareDatetime | None = None
     requested_due_at: AwareDatetime | None = None
     related_ticket: str | None = Field(None, max_length=32)
+
+    @field_validator("occurred_at", "requested_due_at")
+    @classmethod
+    def _plausible(cls, value: datetime | None) -> datetime | None:
+        # Years near 1 or 9999 overflow when converted to UTC; no complaint is that old
+        # or waits that long.
+        if value is not None and not PLAUSIBLE_YEARS[0] <= value.year <= PLAUSIBLE_YEARS[1]:
+            raise ValueError(f"must be between {PLAUSIBLE_YEARS[0]} and {PLAUSIBLE_YEARS[1]}")
+        return value
 
 
 def reasons_locale(tenant: Tenant) -> Locale:
