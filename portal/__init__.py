@@ -18,7 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     their database URL here). Plugins load here; the scheduler never starts here
     (it runs in its own process, see ``flask portal scheduler``).
     """
-    from portal import auth, cli, errors, guards, i18n, tenancy, web
+    from portal import api, auth, cli, errors, guards, i18n, notifications, tenancy, web
     from portal.config import load_config
     from portal.extensions import csrf, db, migrate
     from portal.plugins import build_registry
@@ -27,6 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     load_config(app, config)
 
     tenancy.install()
+    notifications.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
@@ -36,6 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    api.init_app(app)
     web.init_app(app)
     cli.init_app(app)
     return app

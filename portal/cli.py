@@ -265,5 +265,23 @@ def calendar_import_command(path: str) -> None:
     click.echo(f"{year} is official; {recomputed} provisional milestones recomputed")
 
 
+api_key_cli = AppGroup("api-key", help="Keys of the JSON API.")
+portal_cli.add_command(api_key_cli)
+
+
+@api_key_cli.command("create")
+@click.option("--tenant", "slug", required=True)
+@click.option("--name", required=True, help="What uses the key, e.g. 'hotline system'.")
+@platform_command
+def api_key_create_command(slug: str, name: str) -> None:
+    """Create an API key for a tenant and print it; only its hash is kept."""
+    from portal.api.auth import create_api_key
+
+    key, secret = create_api_key(db.session, _tenant(slug), name=name)
+    db.session.commit()
+    click.echo(f"API key {key.prefix} ({key.name}) for {slug}. Shown only now:", err=True)
+    click.echo(secret)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(portal_cli)

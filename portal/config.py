@@ -30,6 +30,22 @@ DEFAULTS: dict[str, Any] = {
     # {"hotel": "my_sectors.hotel"}. Installed sectors come from entry points.
     "EXTRA_SECTORS": {},
     "REVIEW_INTERVAL_SECONDS": 60,
+    # Notifications (docs/notifications.md). "file" writes .eml files to OUTBOX_DIR
+    # (default: instance/outbox), so the embedded default needs no mail server.
+    "MAIL_BACKEND": "file",
+    "MAIL_FROM": "Tousu <noreply@localhost>",
+    "OUTBOX_DIR": None,
+    "SMTP_HOST": "localhost",
+    "SMTP_PORT": 25,
+    "SMTP_SECURITY": "none",
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_TIMEOUT": 10,
+    "OUTBOX_INTERVAL_SECONDS": 30,
+    "OUTBOX_BATCH_SIZE": 100,
+    "OUTBOX_MAX_ATTEMPTS": 8,
+    "OUTBOX_RETRY_SECONDS": 60,
+    "OUTBOX_RETRY_MAX_SECONDS": 3600,
 }
 
 

@@ -22,8 +22,9 @@ from flask import Flask
 from portal.extensions import db
 from portal.jobs.leader import Leadership
 from portal.jobs.ledger import JobBody, run_once
-from portal.jobs.review import mark_breaches
+from portal.jobs.review import review
 from portal.models import utcnow
+from portal.notifications.deliver import deliver
 
 log = logging.getLogger(__name__)
 
@@ -39,17 +40,25 @@ def _job(app: Flask, name: str, interval: int, body: JobBody) -> Callable[[], No
     return run
 
 
+#: The periodic jobs: (stable id, config key of its interval, body).
+JOBS: tuple[tuple[str, str, JobBody], ...] = (
+    ("review", "REVIEW_INTERVAL_SECONDS", review),
+    ("outbox", "OUTBOX_INTERVAL_SECONDS", deliver),
+)
+
+
 def configure(app: Flask, scheduler: BaseScheduler, leadership: Leadership) -> None:
-    interval = int(app.config["REVIEW_INTERVAL_SECONDS"])
-    # Stable ids and replace_existing: a restart redefines the jobs, never doubles them.
-    scheduler.add_job(
-        _job(app, "review", interval, mark_breaches),
-        "interval",
-        seconds=interval,
-        id="review",
-        replace_existing=True,
-        next_run_time=utcnow(),
-    )
+    for name, interval_key, body in JOBS:
+        interval = int(app.config[interval_key])
+        # Stable ids and replace_existing: a restart redefines the jobs, never doubles them.
+        scheduler.add_job(
+            _job(app, name, interval, body),
+            "interval",
+            seconds=interval,
+            id=name,
+            replace_existing=True,
+            next_run_time=utcnow(),
+        )
 
     def heartbeat() -> None:
         if not leadership.still_held():

@@ -1,7 +1,9 @@
 """The data model. Importing this package registers every table on ``Base.metadata``."""
 
+from portal.models.api import IdempotencyKey
 from portal.models.base import Base, ImmutableRowError, utcnow
 from portal.models.calendar import CalendarDay, CalendarYear, TenantCalendarDay
+from portal.models.outbox import OutboxMessage
 from portal.models.policies import PolicyVersion
 from portal.models.records import AuditEntry, JobRun, Report
 from portal.models.tenants import Department, Tenant
@@ -17,9 +19,11 @@ __all__ = [
     "Customer",
     "Department",
     "Event",
+    "IdempotencyKey",
     "ImmutableRowError",
     "JobRun",
     "Milestone",
+    "OutboxMessage",
     "PolicyVersion",
     "Report",
     "Role",
