@@ -283,5 +283,18 @@ def api_key_create_command(slug: str, name: str) -> None:
     click.echo(secret)
 
 
+@api_key_cli.command("revoke")
+@click.option("--tenant", "slug", required=True)
+@click.argument("prefix")
+@platform_command
+def api_key_revoke_command(slug: str, prefix: str) -> None:
+    """Revoke a tenant's key by the prefix shown at creation; it answers 401 from then on."""
+    from portal.api.auth import revoke_api_key
+
+    revoke_api_key(db.session, _tenant(slug), prefix)
+    db.session.commit()
+    click.echo(f"API key {prefix} of {slug} revoked")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(portal_cli)

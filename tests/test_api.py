@@ -708,3 +708,22 @@ def test_the_cli_prints_a_working_key_once(app, client, tenant):
         args=["portal", "api-key", "create", "--tenant", "nowhere", "--name", "x"]
     )
     assert refused.exit_code != 0 and "nowhere" in refused.output
+
+
+def test_the_cli_revokes_a_key_of_its_tenant_only(app, client, tenant):
+    created = app.test_cli_runner().invoke(
+        args=["portal", "api-key", "create", "--tenant", "estate", "--name", "till"]
+    )
+    secret = created.stdout.strip().splitlines()[-1]
+    prefix = secret.split("_", 2)[1]
+    make_tenant("other-estate")
+    wrong = app.test_cli_runner().invoke(
+        args=["portal", "api-key", "revoke", "--tenant", "other-estate", prefix]
+    )
+    assert wrong.exit_code != 0 and "no API key" in wrong.stderr
+    assert client.get("/api/v1/tickets", headers=bearer(secret)).status_code == 200
+    revoked = app.test_cli_runner().invoke(
+        args=["portal", "api-key", "revoke", "--tenant", "estate", prefix]
+    )
+    assert revoked.exit_code == 0, revoked.output
+    assert client.get("/api/v1/tickets", headers=bearer(secret)).status_code == 401

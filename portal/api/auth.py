@@ -59,6 +59,20 @@ def create_api_key(
     return key, f"{SCHEME}_{prefix}_{secret}"
 
 
+def revoke_api_key(session: DbSession, tenant: Tenant, prefix: str) -> ApiKey:
+    """Revoke ``tenant``'s key with ``prefix``; InvalidInput if it has none such."""
+    key = session.scalar(
+        select(ApiKey)
+        .where(ApiKey.tenant_id == tenant.id, ApiKey.prefix == prefix)
+        .execution_options(**{UNSCOPED_OPTION: True})
+    )
+    if key is None:
+        raise InvalidInput({"prefix": f"{tenant.slug} has no API key {prefix!r}"})
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+    return key
+
+
 def _find(authorization: str) -> ApiKey | None:
     scheme, _sep, token = authorization.partition(" ")
     parts = token.strip().split("_", 2)
