@@ -648,11 +648,19 @@ def test_acting_on_a_stale_version_is_a_conflict(client, key, agent):
 
 def test_reports_answer_404_until_the_reporting_jobs_build_them(client, key, tenant):
     response = client.get(
-        "/api/v1/reports/quarterly", query_string={"period": "2026-Q3"}, headers=bearer(key)
+        "/api/v1/reports/quarterly",
+        query_string={"period": "2026-Q3"},
+        headers={**bearer(key), "Accept-Language": "en"},
     )
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
     assert "reporting jobs" in response.get_json()["error"]["message"]
+    chinese = client.get(
+        "/api/v1/reports/quarterly",
+        query_string={"period": "2026-Q3"},
+        headers={**bearer(key), "Accept-Language": "zh-CN"},
+    )
+    assert "报表任务生成报表后" in chinese.get_json()["error"]["message"]
     missing = client.get("/api/v1/reports/quarterly", headers=bearer(key))
     assert missing.status_code == 422
     with tenant_scope(db.session, tenant.id):
