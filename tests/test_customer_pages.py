@@ -324,3 +324,11 @@ def test_a_repeat_of_an_open_complaint_reminds_instead_of_duplicating(app, clien
             select(func.count()).select_from(Event).where(Event.type == "reminder")
         )
     assert reminders == 1
+
+
+def test_fields_staff_judge_are_not_asked_on_the_customer_form(app, client):
+    make_tenant("js-telecom", sector="telecom", locale="en")
+    page = client.get("/t/js-telecom/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'name="fields.service_number"' in page
+    assert 'name="fields.in_scope"' not in page  # the operator judges scope, not the customer
+    assert 'name="fields.specific_enough"' not in page

@@ -97,12 +97,14 @@ FIELDS: list[dict[str, Any]] = [
         "key": "regulator_designated_major",
         "label": label("Designated major by the regulator", "监管机构认定为重大投诉"),
         "type": "boolean",
+        "public": False,  # staff judge it
     },
     # Facts unclear or the dispute not simple: 30 days instead of 15 (art 18).
     {
         "key": "complex_case",
         "label": label("Complex case", "情况复杂"),
         "type": "boolean",
+        "public": False,  # staff judge it
     },
     # Went over the handler's head (越级), an escalated complaint (sector-rules, Across
     # sectors).
@@ -110,12 +112,14 @@ FIELDS: list[dict[str, Any]] = [
         "key": "over_the_head",
         "label": label("Went over the handler's head", "越级投诉"),
         "type": "boolean",
+        "public": False,  # staff judge it
     },
     # Not a dispute over our own product or service (arts 2, 11).
     {
         "key": "outside_scope",
         "label": label("Not about our product or service", "非本机构产品或服务纠纷"),
         "type": "boolean",
+        "public": False,  # staff judge it
     },
     # The staff member complained about, who must not handle the ticket (art 17).
     {

@@ -52,11 +52,14 @@ FIELDS: list[dict[str, Any]] = [
         "Threat to staff, property or business",
         "威胁员工人身、财产安全或正常经营",
     ),
-    _flag(
-        "beyond_store_authority",
-        "Demand beyond the store manager's authority",
-        "诉求超出门店营销经理权限",
-    ),
+    {
+        **_flag(
+            "beyond_store_authority",
+            "Demand beyond the store manager's authority",
+            "诉求超出门店营销经理权限",
+        ),
+        "public": False,  # the store judges it
+    },
     # Fraud: three times the price, at least 500 yuan (消费者权益保护法 art 55).
     _flag("fraud_alleged", "Fraud alleged", "顾客主张经营者欺诈"),
     # The statutory return period (消费者权益保护法 arts 24, 25; see facts.py).
@@ -92,6 +95,7 @@ FIELDS: list[dict[str, Any]] = [
         "key": "sale_record",
         "label": label("Store's sales record", "门店销售记录核对"),
         "type": "choice",
+        "public": False,  # the store checks it
         "choices": [
             choice("matched", "Matches the store's record", "与本店记录一致"),
             choice("not_found", "Not sold by us", "非本店售出"),

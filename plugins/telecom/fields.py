@@ -89,21 +89,24 @@ def fields() -> list[Doc]:
             "Matter and request specific enough to check",
             "投诉事项及请求具体、可核实",
             "boolean",
+            public=False,  # staff judge it
         ),
         _field(
             "in_scope",
             "Within the company's and telecom services' scope",
             "属本公司管理范畴及电信服务范围",
             "boolean",
+            public=False,
         ),
         # --- special handling (branch measures, seed 003; seed 000 Ⅷ) -----------------------
         _field("media_involved", "Media involved", "媒体介入或曝光", "boolean"),
-        _field("batch", "Batch complaint", "批量投诉", "boolean"),
+        _field("batch", "Batch complaint", "批量投诉", "boolean", public=False),
         _field(
             "over_head_tendency",
             "Has gone or threatens to go over our heads",
             "越级投诉记录或越级倾向",
             "boolean",
+            public=False,
         ),
         # Repeat complaint whose earlier result the customer rejects: the new ticket
         # records why (branch measures ⒉(2)).

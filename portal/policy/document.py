@@ -304,6 +304,8 @@ class FieldSpec(_Model):
     min: Number | None = None
     max: Number | None = None
     max_length: Annotated[int, Field(gt=0)] | None = None
+    public: bool = True
+    """Asked on the customer pages; false for what staff judge (in scope, complex, ...)."""
 
     @model_validator(mode="after")
     def _options_fit_type(self) -> Self:

@@ -180,7 +180,7 @@ def submit() -> Any:
     document = policy_of(sectors(), active_version(db.session, g.tenant)).document
     if request.method == "GET":
         return _submit_page(document, {}, {})
-    values = _sector_values(document.fields)
+    values = _sector_values(_public_fields(document))
     data, problems = _read_complaint(document, values)
     try:
         ticket_in = _ticket_in(data, problems, document)
@@ -198,6 +198,11 @@ def submit() -> Any:
     }
     # Redirect, so that reloading the thank-you page cannot file the complaint twice.
     return redirect(url_for(".submitted"), code=303)
+
+
+def _public_fields(document: PolicyDocument) -> list[FieldSpec]:
+    """The sector fields a customer is asked; staff judge the others."""
+    return [spec for spec in document.fields if spec.public]
 
 
 def _public_kinds(document: PolicyDocument) -> list[str]:
@@ -355,8 +360,8 @@ def _submit_page(
         "customer/submit.html",
         kinds=[(kind, KIND_LABELS[Kind(kind)]) for kind in kinds],
         chosen_kind=chosen,
-        fields=document.fields,
-        form_names=SUBMIT_INPUTS | {f"fields.{spec.key}" for spec in document.fields},
+        fields=_public_fields(document),
+        form_names=SUBMIT_INPUTS | {f"fields.{spec.key}" for spec in _public_fields(document)},
         language=_language(),
         problems=problems,
         form=request.form,
