@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from portal.extensions import db
 from portal.models import Customer, Ticket, utcnow
@@ -165,3 +166,45 @@ def test_tier_filter_shows_only_that_tier(agent_client, acme):
     response, html = queue(agent_client, "?tier=major")
     assert response.status_code == 200
     assert major in html and minor not in html
+
+
+def test_search_finds_by_number_phone_name_and_subject_words(agent_client, acme):
+    leak = make_ticket(acme, subject="Water leak in garage")
+    lift = make_ticket(acme, subject="Lift broken")
+    for query in (leak, "Water leak", "garage"):
+        response, html = queue(agent_client, f"?q={query}")
+        assert response.status_code == 200
+        assert leak in html and lift not in html, query
+    _, html = queue(agent_client, "?q=13800000000")  # make_ticket's customer phone
+    assert leak in html and lift in html
+    _, html = queue(agent_client, "?q=100%25")  # a literal % matches nothing, not everything
+    assert leak not in html and lift not in html
+
+
+def test_kind_mine_and_due_within_filters(app, acme):
+    client = app.test_client()
+    user = make_user(acme, "agent", email="me@acme.example.com")
+    login(client, user.email)
+    soon = make_ticket(acme, subject="Due soon", next_due_at=utcnow() + timedelta(hours=2))
+    later = make_ticket(acme, subject="Due later", next_due_at=utcnow() + timedelta(hours=30))
+    _, html = queue(client, "?due_within=4")
+    assert soon in html and later not in html
+    _, html = queue(client, "?kind=complaint")
+    assert soon in html and later in html
+    _, html = queue(client, "?kind=inquiry")
+    assert soon not in html
+    with tenant_scope(db.session, acme.id):
+        db.session.execute(update(Ticket).where(Ticket.number == later).values(assignee_id=user.id))
+        db.session.commit()
+    _, html = queue(client, "?mine=1")
+    assert later in html and soon not in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("?kind=letter", "Unknown kind: letter"), ("?due_within=0", "Due within must be 1 to 720")],
+)
+def test_bad_filters_are_refused_with_a_message(agent_client, acme, query, message):
+    response, html = queue(agent_client, query)
+    assert response.status_code == 400
+    assert message in html
