@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from portal.database import DbSession
-from portal.models import AuditEntry, PolicyVersion, Tenant, User
+from portal.models import AuditEntry, PolicyVersion, Tenant, Ticket, User
 from portal.plugins import SectorRegistry
 from portal.policy.engine import validate_for_sector
 
@@ -87,6 +87,14 @@ def active_version(session: DbSession, tenant: Tenant) -> PolicyVersion:
     version = session.get(PolicyVersion, tenant.active_policy_version_id)
     if version is None:
         raise LookupError(f"tenant {tenant.slug} has no active policy version")
+    return version
+
+
+def ticket_version(session: DbSession, ticket: Ticket) -> PolicyVersion:
+    """The version ``ticket`` was classified under (intake always records one)."""
+    version = session.get(PolicyVersion, ticket.policy_version_id)
+    if version is None:
+        raise LookupError(f"ticket {ticket.number} has no policy version")
     return version
 
 

@@ -16,10 +16,10 @@ from sqlalchemy.orm import selectinload
 
 from portal.auth import roles_required
 from portal.extensions import db
-from portal.models import Department, Event, PolicyVersion, Role, Ticket, User, utcnow
+from portal.models import Department, Event, Role, Ticket, User, utcnow
 from portal.plugins import sectors
 from portal.policy.engine import Policy, policy_of
-from portal.policy.versions import active_version
+from portal.policy.versions import ticket_version
 from portal.validation import InvalidInput
 from portal.web.desk import DESK_ROLES
 from portal.workflow.actions import ACTIONS, STAFF, allowed
@@ -104,7 +104,7 @@ def form_fields(name: str, choices: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _page(ticket: Ticket, problems: dict[str, str] | None = None, status: int = 200) -> Any:
     registry = sectors()
-    policy = policy_of(registry, _version(ticket))
+    policy = policy_of(registry, ticket_version(db.session, ticket))
     actions = [a for a in ACTIONS.values() if allowed(a, ticket.status, current_user.role)]
     choices = _choices(policy)
     locale = reasons_locale(g.tenant)
@@ -135,13 +135,6 @@ def _page(ticket: Ticket, problems: dict[str, str] | None = None, status: int = 
         ),
     )
     return html, status
-
-
-def _version(ticket: Ticket) -> PolicyVersion:
-    # Tickets keep the version they were classified under; older imports may have none.
-    return db.session.get(PolicyVersion, ticket.policy_version_id) or active_version(
-        db.session, g.tenant
-    )
 
 
 @bp.route("/<number>")

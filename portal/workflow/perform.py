@@ -20,11 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.database import DbSession
-from portal.models import Department, Event, Milestone, PolicyVersion, Tenant, Ticket, User
+from portal.models import Department, Event, Milestone, Tenant, Ticket, User
 from portal.plugins import SectorRegistry
 from portal.policy.calendars import tenant_calendar
 from portal.policy.engine import Policy, plan_milestones, policy_of, recompute_due
 from portal.policy.simulation import replan, write_plan
+from portal.policy.versions import ticket_version
 from portal.tenancy import get_in_scope
 from portal.validation import InvalidInput
 from portal.workflow import extensions, payloads
@@ -95,7 +96,7 @@ def perform(
     # No autoflush while the ticket is half changed: a stale ticket must fail at the
     # one flush below, as a conflict, not in some lazy load along the way.
     with session.no_autoflush:
-        policy = policy_of(registry, _version_of(session, ticket))
+        policy = policy_of(registry, ticket_version(session, ticket))
         before = ticket.status
         details = _EFFECTS.get(name, _no_effect)(session, tenant, policy, ticket, actor, data, now)
         target = details.pop("_target", action.target)
@@ -126,13 +127,6 @@ def _conflict() -> TicketConflict:
         "conflict",
         _("Someone else changed this ticket a moment ago. Reload it and try again."),
     )
-
-
-def _version_of(session: DbSession, ticket: Ticket) -> PolicyVersion:
-    version = session.get(PolicyVersion, ticket.policy_version_id)
-    if version is None:
-        raise LookupError(f"ticket {ticket.number} has no policy version")
-    return version
 
 
 # --- what each action does besides its state change ------------------------------------
