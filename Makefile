@@ -12,10 +12,11 @@ CATALOGS := $(wildcard portal/translations/*/LC_MESSAGES/messages.po)
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml examples/sector-hotel/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e examples/sector-hotel
 	touch $(STAMP)
 
 install: $(STAMP) compile-translations ## create .venv and install the project with its dev tools
@@ -48,6 +49,7 @@ typecheck: install ## mypy
 
 pytest: install ## the tests only (PostgreSQL too when TOUSU_TEST_POSTGRES_URL is set)
 	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_ARGS) examples/sector-hotel
 
 test: lint typecheck pytest ## lint, types and the whole test suite
 

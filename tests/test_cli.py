@@ -78,7 +78,7 @@ def test_create_tenant_creates_it_with_an_active_policy(app):
     ("options", "field"),
     [
         ({"slug": "acme"}, "slug"),
-        ({"sector": "hotel"}, "sector"),
+        ({"sector": "laundromat"}, "sector"),
         ({"timezone": "Mars/Olympus_Mons"}, "timezone"),
         ({"prefix": "js-tel"}, "prefix"),
     ],
@@ -138,7 +138,7 @@ def seeded(app):
 def test_seed_demo_creates_a_tenant_per_sector_with_staff_and_tickets(seeded):
     with tenant_scope(db.session, ALL_TENANTS):
         tenants = db.session.scalars(select(Tenant)).all()
-        assert sorted(t.sector for t in tenants) == sorted([*SECTORS, "sample"])
+        assert {*SECTORS, "sample"} <= {t.sector for t in tenants}, "every installed sector"
         for tenant in tenants:
             staff = select(func.count()).select_from(User).where(User.tenant_id == tenant.id)
             tickets = select(func.count()).select_from(Ticket).where(Ticket.tenant_id == tenant.id)

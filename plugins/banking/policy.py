@@ -13,7 +13,7 @@ import copy
 from typing import Any
 
 from plugins.banking.fields import FACE_TO_FACE_CHANNELS, FIELDS, MAJOR_EVENTS
-from plugins.banking.labels import choice, label
+from portal.sectorkit import choice, label
 
 # Milestone names other modules refer to.
 DECISION = "decision"

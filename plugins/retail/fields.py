@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from plugins.retail.labels import choice, label
+from portal.sectorkit import choice, label
 
 
 def _flag(key: str, en: str, zh: str) -> dict[str, Any]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from plugins.retail.labels import choice, label
 from plugins.retail.model import RetailPolicy
 from portal.hookspecs import Guidance
 from portal.policy.document import Locale
+from portal.sectorkit import choice, label
 
 RETURN_CATEGORIES = ["return_in_store", "return_no_defect", "return_defect"]
 

@@ -21,7 +21,7 @@ from plugins.retail.guidance import (
     RETURN_CATEGORIES,
     RETURN_CONFIRMATION,
 )
-from plugins.retail.labels import choice, label
+from portal.sectorkit import choice, label
 
 __all__ = ["default_policy"]
 

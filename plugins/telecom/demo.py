@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from plugins.telecom.labels import Doc
+from portal.sectorkit import Doc
 
 # The demo tenants keep the portal's default zone.
 CHINA = ZoneInfo("Asia/Shanghai")

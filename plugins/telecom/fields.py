@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from plugins.telecom.labels import Doc, label
+from portal.sectorkit import Doc, label
 
 
 def _field(key: str, en: str, zh: str, kind: str, **options: Any) -> Doc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plugins.telecom import fields, tiers, validity, vocabulary
-from plugins.telecom.labels import Doc
+from portal.sectorkit import Doc
 
 
 def default_policy() -> Doc:

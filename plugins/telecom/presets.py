@@ -8,8 +8,8 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 
-from plugins.telecom.labels import Doc
 from portal.hookspecs import PolicyPreset
+from portal.sectorkit import Doc
 
 
 def _change_milestones(document: Doc, name: str, kind: str, change: Callable[[Doc], None]) -> Doc:

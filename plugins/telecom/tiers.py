@@ -9,8 +9,8 @@ commitment, seed 003 攻略); faults repaired within 48 hours in towns (电信�
 
 from __future__ import annotations
 
-from plugins.telecom.labels import Doc, label
 from plugins.telecom.vocabulary import REFERRAL_CHANNELS
+from portal.sectorkit import Doc, label
 
 
 def _duration(amount: int, unit: str) -> Doc:

@@ -3,8 +3,8 @@ and inadmissible appeals (电信用户申诉处理办法, MIIT order 35 of 2016,
 
 from __future__ import annotations
 
-from plugins.telecom.labels import Doc, label
 from plugins.telecom.vocabulary import FEE_CATEGORIES
+from portal.sectorkit import Doc, label
 
 # The operator's own answer period that an appeal must wait out (order 35 art 10).
 OPERATOR_ANSWER_DAYS = 15

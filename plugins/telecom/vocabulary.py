@@ -6,7 +6,7 @@ Sources: seed 003, China Telecom's complaint management measures (中国电信�
 
 from __future__ import annotations
 
-from plugins.telecom.labels import Doc, label
+from portal.sectorkit import Doc, label
 
 # China Telecom measures arts 4-7 (seed 003): query 查询, consultation 咨询, fault report
 # 障碍申告, complaint 投诉; appeal 申诉 is what the regulator's appeal centre receives.
