@@ -21,10 +21,12 @@ from werkzeug.serving import run_simple
 from portal.extensions import db
 from portal.models import Tenant, utcnow
 from portal.plugins import SectorUnavailable, sectors
+from portal.scaffold import new_sector_command
 from portal.tenancy import ALL_TENANTS, set_scope, tenant_scope
 from portal.validation import InvalidInput
 
 portal_cli = AppGroup("portal", help="Tousu operations.")
+portal_cli.add_command(new_sector_command)
 
 
 def platform_command(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -294,6 +296,31 @@ def api_key_revoke_command(slug: str, prefix: str) -> None:
     revoke_api_key(db.session, _tenant(slug), prefix)
     db.session.commit()
     click.echo(f"API key {prefix} of {slug} revoked")
+
+
+report_cli = AppGroup("report", help="Reports: build them on demand.")
+portal_cli.add_command(report_cli)
+
+
+@report_cli.command("build")
+@click.option("--tenant", "slug", required=True)
+@click.option("--kind", required=True, help="daily, weekly, monthly, quarterly or yearly")
+@click.option("--period", "key", help="e.g. 2026-11-23, 2026-W47, 2026-11, 2026-Q4, 2026")
+@platform_command
+def report_build_command(slug: str, kind: str, key: str | None) -> None:
+    """Build (or rebuild) one report of a tenant; the current period if none is given."""
+    from portal.reports.build import build_report
+    from portal.reports.periods import InvalidPeriod, containing, local_today, parse
+
+    tenant = _tenant(slug)
+    now = utcnow()
+    try:
+        period = parse(kind, key) if key else containing(kind, local_today(now, tenant.timezone))
+    except InvalidPeriod as exc:
+        raise InvalidInput({"period": str(exc)}) from None
+    figures = build_report(db.session, sectors(), tenant, period, now)
+    db.session.commit()
+    click.echo(f"{kind} report {period.key} of {slug}: {figures['totals']['tickets']} tickets")
 
 
 def init_app(app: Flask) -> None:

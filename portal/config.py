@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     # {"hotel": "my_sectors.hotel"}. Installed sectors come from entry points.
     "EXTRA_SECTORS": {},
     "REVIEW_INTERVAL_SECONDS": 60,
+    # How often the reports of the current periods are refreshed (docs/reports.md).
+    "REPORTS_INTERVAL_SECONDS": 3600,
     # Notifications (docs/notifications.md). "file" writes .eml files to OUTBOX_DIR
     # (default: instance/outbox), so the embedded default needs no mail server.
     "MAIL_BACKEND": "file",

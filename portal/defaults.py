@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from portal.hookspecs import Guidance, PolicyPreset, hookimpl
+from portal.hookspecs import Guidance, PolicyPreset, ReportSection, hookimpl
 from portal.policy.document import PolicyDocument
 
 
@@ -73,3 +73,8 @@ _EIGHT_STEPS = {
 @hookimpl(trylast=True)
 def sector_guidance(locale: str) -> list[Guidance]:
     return [_EIGHT_STEPS.get(locale, _EIGHT_STEPS["en"])]
+
+
+@hookimpl(trylast=True)
+def sector_report_sections() -> list[ReportSection]:
+    return []

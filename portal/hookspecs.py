@@ -15,9 +15,10 @@ Two families of hooks exist:
 * **sector hooks** are called only on the plugin of the tenant's own sector
   (``firstresult``: the sector's answer is the answer). Hooks marked *optional* have a
   core default (``portal/defaults.py``) that a sector overrides by implementing them;
-* **broadcast hooks** (ticket created/changed, report sections, jobs, ...) are called
-  on every loaded plugin and collect a list. None exist yet; they arrive with the
-  features that call them.
+* **broadcast hooks** (ticket created/changed, jobs, ...) are called on every loaded
+  plugin and collect a list. None exist yet; they arrive with the features that call
+  them. Report sections are a sector hook, not a broadcast one: a section reads the
+  sector's own ticket fields, which other sectors' tenants do not have.
 
 A hook that raises, or answers something this contract does not allow, makes the
 sector unavailable: the error is logged with the sector's name and only that sector's
@@ -27,7 +28,7 @@ tenants see an error page.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -73,6 +74,44 @@ class SectorInfo:
     name_en: str
     name_zh: str
     version: str
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """A text in both languages the portal speaks."""
+
+    en: str
+    zh: str
+
+
+#: A cell of a report table: a number, a plain text (a key, a store's name), or a
+#: text in both languages; None shows as empty.
+ReportCell = int | float | str | Bilingual | None
+
+
+@dataclass(frozen=True)
+class ReportFigure:
+    """One headline number of a report section (a count, or a rate between 0 and 1)."""
+
+    key: str
+    label: Bilingual
+    value: int | float | None
+    rate: bool = False
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A sector's part of a report: headline figures, then a table.
+
+    ``rows`` are lists of cells in the order of ``columns``. Sections are stored with
+    the report's figures, so they must be built from the database alone.
+    """
+
+    key: str
+    title: Bilingual
+    figures: list[ReportFigure] = field(default_factory=list)
+    columns: list[Bilingual] = field(default_factory=list)
+    rows: list[list[ReportCell]] = field(default_factory=list)
 
 
 @hookspec(firstresult=True)
@@ -145,8 +184,9 @@ def sector_policy_presets() -> list[PolicyPreset]:  # type: ignore[empty-body]
 def sector_demo_tickets(now: datetime, count: int) -> list[dict[str, Any]]:  # type: ignore[empty-body]
     """Give example tickets for the demo tenant of this sector (``make run``).
 
-    Optional (default: the core's generic examples). Each item has the shape of the
-    API's ticket creation body (``kind``, ``channel``, ``subject``, ``description``,
+    Optional (default: none, so the demo tenant has no tickets). Called once by
+    ``flask portal seed-demo``, for the demo tenant of this sector. Each item has the
+    shape of the API's ticket creation body (``kind``, ``channel``, ``subject``, ``description``,
     ``customer``, ``fields``, ``occurred_at``, ``requested_due_at``), with aware
     datetimes; they go through the same intake, classification and deadlines as real
     tickets, so they should show the sector's tiers and rules.
@@ -194,4 +234,29 @@ def sector_guidance(  # type: ignore[empty-body]
         sector's model, so sector settings (e.g. procedures per category) are there.
     :param locale: ``"zh"`` or ``"en"``: the language to answer in.
     :return: a list of :class:`Guidance`, shown in order.
+    """
+
+
+@hookspec(firstresult=True)
+def sector_report_sections(  # type: ignore[empty-body]
+    session: Any, tenant_id: int, start: datetime, end: datetime, timezone: str, now: datetime
+) -> list[ReportSection]:
+    """Add the sector's own sections to a report (e.g. a regulator's statistics).
+
+    Optional (default: none). Called each time a report of a tenant of this sector is
+    built: by the reporting job for the current and the just-finished periods, and by
+    ``flask portal report build``. The sections are stored with the report, shown on its
+    page and written to its exports. Compute them with set-based SQL (GROUP BY), never
+    ticket by ticket; :mod:`portal.reports.sql` has the building blocks (the tickets of
+    the period, counts by a column, sector fields read from ``Ticket.fields`` on both
+    databases, on-time rates).
+
+    :param session: the database session, bound to the tenant; read only.
+    :param tenant_id: the tenant whose report it is; filter every query by it.
+    :param start: the period's first instant (aware UTC, a local midnight).
+    :param end: the instant after the period's last one (aware UTC), so a ticket of the
+        period has ``start <= created_at < end``.
+    :param timezone: the tenant's time zone name, for anything counted in local days.
+    :param now: the time of the build (aware UTC): milestones due after it are pending.
+    :return: a list of :class:`ReportSection`, shown in order.
     """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from plugins.banking.labels import choice, label
+from portal.sectorkit import choice, label
 
 # The face-to-face channels: a group complaint made in person is what art 29(2) counts.
 FACE_TO_FACE_CHANNELS = ("counter", "visit")
@@ -139,6 +139,14 @@ FIELDS: list[dict[str, Any]] = [
         "key": "decision_received_on",
         "label": label("Decision received by the customer on", "投诉人收到处理决定日期"),
         "type": "date",
+    },
+    # The dispute went to court: reported as "turned into litigation" (seed 001, 2007
+    # CBRC notice art 7).
+    {
+        "key": "litigation",
+        "label": label("Turned into litigation", "已转为诉讼"),
+        "type": "boolean",
+        "public": False,  # staff record it
     },
     # Only a branch's decision can be reviewed, by its superior institution (art 20).
     {

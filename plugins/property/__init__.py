@@ -16,7 +16,8 @@ from plugins.property.facts import derived_facts
 from plugins.property.model import PropertyPolicy
 from plugins.property.policy import default_policy
 from plugins.property.presets import PRESETS
-from portal.hookspecs import PolicyPreset, SectorInfo, hookimpl
+from plugins.property.reports import report_sections
+from portal.hookspecs import PolicyPreset, ReportSection, SectorInfo, hookimpl
 from portal.policy.document import PolicyDocument
 
 __version__ = "1.0.0"
@@ -52,3 +53,10 @@ def sector_policy_presets() -> list[PolicyPreset]:
 @hookimpl
 def sector_demo_tickets(now: datetime, count: int) -> list[dict[str, Any]]:
     return demo_tickets(now, count)
+
+
+@hookimpl
+def sector_report_sections(
+    session: Any, tenant_id: int, start: datetime, end: datetime, now: datetime
+) -> list[ReportSection]:
+    return report_sections(session, tenant_id, start, end, now)

@@ -18,7 +18,8 @@ from plugins.retail.guidance import guidance_for
 from plugins.retail.model import RetailPolicy
 from plugins.retail.policy import default_policy
 from plugins.retail.presets import PRESETS
-from portal.hookspecs import Guidance, PolicyPreset, SectorInfo, hookimpl
+from plugins.retail.reports import report_sections
+from portal.hookspecs import Guidance, PolicyPreset, ReportSection, SectorInfo, hookimpl
 
 __version__ = "1.0.0"
 
@@ -56,3 +57,10 @@ def sector_guidance(ticket: Any, document: RetailPolicy, locale: str) -> list[Gu
 @hookimpl
 def sector_demo_tickets(now: datetime, count: int) -> list[dict[str, Any]]:
     return demo_tickets(now, count)
+
+
+@hookimpl
+def sector_report_sections(
+    session: Any, tenant_id: int, start: datetime, end: datetime
+) -> list[ReportSection]:
+    return report_sections(session, tenant_id, start, end)

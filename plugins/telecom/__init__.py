@@ -18,7 +18,8 @@ from plugins.telecom.facts import derived_facts
 from plugins.telecom.model import TelecomPolicy
 from plugins.telecom.policy import default_policy
 from plugins.telecom.presets import presets
-from portal.hookspecs import PolicyPreset, SectorInfo, hookimpl
+from plugins.telecom.reports import report_sections
+from portal.hookspecs import PolicyPreset, ReportSection, SectorInfo, hookimpl
 
 __version__ = "1.0.0"
 
@@ -51,3 +52,10 @@ def sector_policy_presets() -> list[PolicyPreset]:
 @hookimpl
 def sector_demo_tickets(now: datetime, count: int) -> list[dict[str, Any]]:
     return demo_tickets(now, count)
+
+
+@hookimpl
+def sector_report_sections(
+    session: Any, tenant_id: int, start: datetime, end: datetime, now: datetime
+) -> list[ReportSection]:
+    return report_sections(session, tenant_id, start, end, now)

@@ -106,13 +106,14 @@ ROUTES: list[Route] = [
         handler=reports.get_report,
         summary="Read a report's figures",
         description=(
-            "Answers the figures the reporting jobs stored for the period. No report kind "
-            "is built yet: until the reporting jobs arrive, every request answers 404."
+            "Answers the figures the reporting job stored for the period (daily "
+            "2026-11-23, weekly 2026-W47, monthly 2026-11, quarterly 2026-Q4, yearly "
+            "2026). A period not built yet answers 404; a malformed one, 422."
         ),
         tag="reports",
         query=ReportQuery,
         response=ReportOut,
-        errors=(404,),
+        errors=(404, 422),
     ),
 ]
 

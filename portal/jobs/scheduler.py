@@ -25,6 +25,7 @@ from portal.jobs.ledger import JobBody, run_once
 from portal.jobs.review import review
 from portal.models import utcnow
 from portal.notifications.deliver import deliver
+from portal.reports.job import build_reports
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ def _job(app: Flask, name: str, interval: int, body: JobBody) -> Callable[[], No
 JOBS: tuple[tuple[str, str, JobBody], ...] = (
     ("review", "REVIEW_INTERVAL_SECONDS", review),
     ("outbox", "OUTBOX_INTERVAL_SECONDS", deliver),
+    ("reports", "REPORTS_INTERVAL_SECONDS", build_reports),
 )
 
 

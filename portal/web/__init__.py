@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.web import customer, desk, home, platform, ticket
+from portal.web import customer, desk, home, platform, reports, ticket
 
 
 def init_app(app: Flask) -> None:
@@ -13,3 +13,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(ticket.bp)
     app.register_blueprint(platform.bp)
     app.register_blueprint(customer.bp)
+    app.register_blueprint(reports.bp)
