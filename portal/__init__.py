@@ -18,7 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     their database URL here). Plugins load here; the scheduler never starts here
     (it runs in its own process, see ``flask portal scheduler``).
     """
-    from portal import api, auth, cli, errors, guards, i18n, notifications, tenancy, web
+    from portal import admin, api, auth, cli, errors, guards, i18n, notifications, tenancy, web
     from portal.config import load_config
     from portal.extensions import csrf, db, migrate
     from portal.plugins import build_registry
@@ -39,5 +39,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     api.init_app(app)
     web.init_app(app)
+    admin.init_app(app)
     cli.init_app(app)
     return app

@@ -24,10 +24,20 @@ def slot_for(now: datetime, interval_seconds: int) -> str:
 
 
 def run_once(
-    session: DbSession, job: str, interval_seconds: int, body: JobBody, now: datetime
+    session: DbSession,
+    job: str,
+    interval_seconds: int,
+    body: JobBody,
+    now: datetime,
+    *,
+    tenant_id: int | None = None,
 ) -> JobRun | None:
     """Claim ``(job, slot of now)`` in the ledger and run ``body(session, now)``; None if
     another run already claimed that slot.
+
+    With ``tenant_id`` the run covers that tenant only (an admin's "run now"): its body
+    runs in the tenant's scope and it claims a slot of its own, so it neither blocks nor
+    repeats the scheduled run.
 
     The claim is committed before the work, so a second scheduler firing the same
     slot finds it taken. The work commits in its own transaction; on failure the run
@@ -36,7 +46,13 @@ def run_once(
     table = JobRun.__table__
     claim = (
         upsert(session, table)
-        .values(job=job, slot=slot_for(now, interval_seconds), started_at=utcnow(), counts={})
+        .values(
+            job=job,
+            slot=slot_for(now, interval_seconds) + (f"@{tenant_id}" if tenant_id else ""),
+            tenant_id=tenant_id,
+            started_at=utcnow(),
+            counts={},
+        )
         .on_conflict_do_nothing(index_elements=[table.c.job, table.c.slot])
         .returning(table.c.id)
     )
@@ -47,7 +63,7 @@ def run_once(
     run = session.get(JobRun, run_id)
     assert run is not None
     try:
-        with tenant_scope(session, ALL_TENANTS):
+        with tenant_scope(session, tenant_id or ALL_TENANTS):
             counts = body(session, now)
         run.counts = counts
     except Exception:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, JSONDocument, UTCDateTime, utcnow
 from portal.tenancy import TenantScoped
+
+if TYPE_CHECKING:
+    from portal.models.users import User
 
 
 class Report(TenantScoped, Base):
@@ -68,3 +71,5 @@ class AuditEntry(Base):
     object_id: Mapped[str] = mapped_column(String(63))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+
+    actor: Mapped[User | None] = relationship()
