@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CATALOGS := $(wildcard portal/translations/*/LC_MESSAGES/messages.po)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate seed scheduler test lint typecheck pytest translations compile-translations clean
+.PHONY: help install run migrate seed scheduler test lint typecheck pytest bench bench-data translations compile-translations clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -52,6 +52,13 @@ pytest: install ## the tests only (PostgreSQL too when TOUSU_TEST_POSTGRES_URL i
 	$(BIN)/pytest $(PYTEST_ARGS) examples/sector-hotel
 
 test: lint typecheck pytest ## lint, types and the whole test suite
+
+BENCH_TICKETS ?= 1000000
+bench-data: install ## fill the PostgreSQL bench database tousu_bench (BENCH_TICKETS=1000000)
+	$(BIN)/python -m bench.generate --tickets $(BENCH_TICKETS)
+
+bench: install ## run every benchmark on the bench database and print one table (docs/performance.md)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean: ## remove the virtualenv and caches (keeps instance/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

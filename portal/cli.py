@@ -7,6 +7,7 @@ one-line reason and a non-zero exit.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -321,6 +322,67 @@ def report_build_command(slug: str, kind: str, key: str | None) -> None:
     figures = build_report(db.session, sectors(), tenant, period, now)
     db.session.commit()
     click.echo(f"{kind} report {period.key} of {slug}: {figures['totals']['tickets']} tickets")
+
+
+@portal_cli.command("import")
+@click.option("--tenant", "slug", required=True)
+@click.argument("path")
+@platform_command
+def import_command(slug: str, path: str) -> None:
+    """Import tickets (CSV or NDJSON, the API's ticket-in shape): all or nothing."""
+    from portal.importing import ImportRefused, import_tickets, read_file
+
+    tenant = _tenant(slug)
+    try:
+        done = import_tickets(db.session, sectors(), tenant, read_file(path), now=utcnow())
+    except ImportRefused as exc:
+        db.session.rollback()
+        for line in exc.lines():
+            click.echo(line, err=True)
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    numbers = f": {done.first_number} to {done.last_number}" if done.count else ""
+    click.echo(f"imported {done.count} tickets into {slug}{numbers}")
+
+
+@portal_cli.command("export")
+@click.option("--tenant", "slug", required=True)
+@click.option("--out", "path", help="The archive to write; default SLUG-YYYYMMDD.zip.")
+@platform_command
+def export_command(slug: str, path: str | None) -> None:
+    """Write a tenant's data to a zip archive (no password or API key hashes)."""
+    from portal.archive import export_tenant
+
+    path = path or f"{slug}-{utcnow():%Y%m%d}.zip"
+    # Written aside and renamed when complete: a failed export leaves no partial archive.
+    partial = f"{path}.partial"
+    try:
+        with open(partial, "wb") as out:
+            manifest = export_tenant(db.session, slug, out)
+        os.replace(partial, path)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+    rows = sum(manifest["tables"].values())
+    click.echo(f"wrote {rows} rows of {slug} to {path}")
+
+
+@portal_cli.command("import-archive")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@platform_command
+def import_archive_command(path: str) -> None:
+    """Restore a tenant's archive into this database, which must not hold that tenant."""
+    from portal.archive import import_archive
+
+    with open(path, "rb") as source:
+        manifest = import_archive(db.session, source)
+    rows = sum(manifest["tables"].values())
+    click.echo(f"restored {rows} rows of {manifest['tenant']}")
+    click.echo(
+        "Users have no password: each must set one (an admin sets it, or the "
+        "password reset). API keys open nothing: issue new ones.",
+        err=True,
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -23,6 +23,11 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
+    # Failed sign-ins allowed per account and per client address within the window,
+    # counted in the database so every worker sees the same count (docs/security.md).
+    "LOGIN_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_FAILURES_PER_ADDRESS": 30,
+    "LOGIN_FAILURE_WINDOW_SECONDS": 900,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
@@ -30,6 +35,12 @@ DEFAULTS: dict[str, Any] = {
     # {"hotel": "my_sectors.hotel"}. Installed sectors come from entry points.
     "EXTRA_SECTORS": {},
     "REVIEW_INTERVAL_SECONDS": 60,
+    # Rows the review claims and commits at a time (docs/jobs.md).
+    "REVIEW_BATCH_SIZE": 500,
+    # Per job id, a schedule replacing the job's own: seconds, or a crontab line read in
+    # JOB_TIMEZONE, e.g. {"reports": "15 1 * * *", "banking.review_sample": 43200}.
+    "JOB_SCHEDULES": {},
+    "JOB_TIMEZONE": "Asia/Shanghai",
     # How often the reports of the current periods are refreshed (docs/reports.md).
     "REPORTS_INTERVAL_SECONDS": 3600,
     # Notifications (docs/notifications.md). "file" writes .eml files to OUTBOX_DIR
@@ -48,6 +59,22 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_MAX_ATTEMPTS": 8,
     "OUTBOX_RETRY_SECONDS": 60,
     "OUTBOX_RETRY_MAX_SECONDS": 3600,
+    # Attachments (docs/desk.md): stored under ATTACHMENT_DIR (default:
+    # instance/attachments), never in the database. Types are sniffed from the content.
+    "ATTACHMENT_DIR": None,
+    "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+    "ATTACHMENT_MAX_FILES": 5,
+    "ATTACHMENT_TYPES": [
+        "image/jpeg",
+        "image/png",
+        "image/webp",
+        "image/heic",
+        "application/pdf",
+        "audio/mpeg",
+        "audio/mp4",
+        "audio/x-wav",
+        "audio/amr",
+    ],
 }
 
 
@@ -81,5 +108,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if not url:
         url = f"sqlite:///{instance / 'tousu.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    # The remember-me cookie is as good as a password: it travels like the session's.
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)

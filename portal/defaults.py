@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from portal.hookspecs import Guidance, PolicyPreset, ReportSection, hookimpl
+from portal.hookspecs import Guidance, PolicyPreset, ReportSection, SectorJob, hookimpl
 from portal.policy.document import PolicyDocument
 
 
@@ -77,4 +77,9 @@ def sector_guidance(locale: str) -> list[Guidance]:
 
 @hookimpl(trylast=True)
 def sector_report_sections() -> list[ReportSection]:
+    return []
+
+
+@hookimpl(trylast=True)
+def sector_jobs() -> list[SectorJob]:
     return []

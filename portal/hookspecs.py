@@ -114,6 +114,24 @@ class ReportSection:
     rows: list[list[ReportCell]] = field(default_factory=list)
 
 
+#: A sector job's work: ``body(session, tenant_ids, now)`` returns its counts.
+SectorJobBody = Callable[[Any, list[int], datetime], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class SectorJob:
+    """A periodic job of a sector, run by the scheduler for the sector's tenants.
+
+    ``key`` is unique within the sector (the job's id is ``<sector>.<key>``);
+    ``interval_seconds`` is its default schedule, which ``JOB_SCHEDULES`` in the
+    configuration may replace (a number of seconds, or a crontab line).
+    """
+
+    key: str
+    interval_seconds: int
+    body: SectorJobBody
+
+
 @hookspec(firstresult=True)
 def sector_info() -> SectorInfo:  # type: ignore[empty-body]
     """Name the sector.
@@ -201,7 +219,13 @@ def sector_demo_tickets(now: datetime, count: int) -> list[dict[str, Any]]:  # t
 
 @hookspec(firstresult=True)
 def sector_action_guard(  # type: ignore[empty-body]
-    ticket: Any, action: str, actor_role: str, data: Mapping[str, Any]
+    ticket: Any,
+    action: str,
+    actor_role: str,
+    data: Mapping[str, Any],
+    assignee: Any,
+    document: PolicyDocument,
+    locale: str,
 ) -> list[str]:
     """Refuse a lifecycle action that the sector's rules forbid.
 
@@ -216,6 +240,11 @@ def sector_action_guard(  # type: ignore[empty-body]
         ``portal.workflow.actions.ACTIONS``).
     :param actor_role: the role of the user acting.
     :param data: the action's validated input (e.g. ``assignee_id`` for ``assign``).
+    :param assignee: for an action naming a person (``assign``), that staff member (a
+        ``portal.models.User``, read only), else None.
+    :param document: the policy the ticket was classified under, validated with the
+        sector's model (e.g. which parties a ``confirm`` may name).
+    :param locale: ``"zh"`` or ``"en"``, the tenant's language for the reasons.
     :return: the reasons to refuse, in the tenant's language; empty to allow.
     """
 
@@ -259,4 +288,17 @@ def sector_report_sections(  # type: ignore[empty-body]
     :param timezone: the tenant's time zone name, for anything counted in local days.
     :param now: the time of the build (aware UTC): milestones due after it are pending.
     :return: a list of :class:`ReportSection`, shown in order.
+    """
+
+
+@hookspec(firstresult=True)
+def sector_jobs() -> list[SectorJob]:  # type: ignore[empty-body]
+    """List the sector's own periodic jobs (e.g. sampling closed tickets for review).
+
+    Optional (default: none). Called once when a scheduler process starts. Each job
+    runs like the core's: once per slot however many schedulers fire it, recorded in
+    the job runs, and its body gets the ids of the sector's active tenants. Write the
+    body as set-based SQL that is safe to run twice (a rerun must find its work done).
+
+    :return: a list of :class:`SectorJob`.
     """

@@ -64,8 +64,8 @@ def _callback_milestone() -> dict[str, Any]:
 
 def _month_milestone() -> dict[str, Any]:
     # seed 002 §2 major (3): a valid complaint not reasonably solved within a month is
-    # major. Re-tiering an open ticket needs the lifecycle hooks; the deadline is watched
-    # here so its breach escalates. The deadline units have no months: 30 days.
+    # major. The deadline is watched here so its breach escalates; month_rule.py then
+    # re-tiers the ticket. The deadline units have no months: 30 days.
     return milestone(
         "solve_within_month",
         "Solved within a month (else major)",
@@ -457,4 +457,7 @@ def default_policy() -> dict[str, Any]:
         "callback": _callback_rule(),
         # seed 002 §2 minor: the customer's requested period applies, longer or shorter.
         "requested_deadline_may_lengthen": True,
+        # group_harm (seed 003) made visible: five complaints about one service line of
+        # one estate within a day are one matter (the figures are ours).
+        "batch": {"at_least": 5, "within_hours": 24, "fields": ["estate", "service_line"]},
     }

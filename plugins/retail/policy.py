@@ -352,6 +352,9 @@ _DEFAULT: dict[str, Any] = {
     # seed 002 §2 says "2 days or the customer's period": read as the earlier of the
     # two, so a request cannot stretch a deadline (a preset lets it).
     "requested_deadline_may_lengthen": False,
+    # group_harm (seed 002) made visible: five complaints of one category about one
+    # store within a day are one matter (the figures are ours).
+    "batch": {"at_least": 5, "within_hours": 24, "fields": ["category", "store"]},
     "reception_steps": RECEPTION_STEPS,
     "procedures": PROCEDURES,
     "return_confirmation": RETURN_CONFIRMATION,

@@ -26,4 +26,11 @@ def default_policy() -> Doc:
         # A referring body's deadline may shorten the statutory 15 days, never lengthen
         # them (order 35 art 10 binds the operator whatever the referral says).
         "requested_deadline_may_lengthen": False,
+        # 批量投诉 (branch measures, seed 003): many customers, one cause. The figures are
+        # ours: five complaints of one category, area and business line within a day.
+        "batch": {
+            "at_least": 5,
+            "within_hours": 24,
+            "fields": ["category", "area", "business_line"],
+        },
     }

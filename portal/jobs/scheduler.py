@@ -17,12 +17,16 @@ from pathlib import Path
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
 from portal.extensions import db
 from portal.jobs.leader import Leadership
 from portal.jobs.ledger import JobBody, run_once
 from portal.jobs.review import review
+from portal.jobs.sector_jobs import sector_jobs
 from portal.models import utcnow
 from portal.notifications.deliver import deliver
 from portal.reports.job import build_reports
@@ -49,17 +53,38 @@ JOBS: tuple[tuple[str, str, JobBody], ...] = (
 )
 
 
+#: The ledger slot of a job on a crontab schedule: the minute it fires in.
+CRON_SLOT_SECONDS = 60
+
+
+def all_jobs(app: Flask) -> list[tuple[str, int, JobBody]]:
+    """(id, default interval in seconds, body) of the core's jobs and the sectors'."""
+    core = [(name, int(app.config[key]), body) for name, key, body in JOBS]
+    return core + sector_jobs(app.extensions["tousu.sectors"])
+
+
+def schedule(app: Flask, name: str, default_seconds: int) -> tuple[BaseTrigger, int]:
+    """The trigger of job ``name`` and the length of its ledger slots: ``JOB_SCHEDULES``
+    may give it a number of seconds or a crontab line (in ``JOB_TIMEZONE``)."""
+    configured = app.config["JOB_SCHEDULES"].get(name, default_seconds)
+    if isinstance(configured, str):
+        zone = app.config["JOB_TIMEZONE"]
+        return CronTrigger.from_crontab(configured, timezone=zone), CRON_SLOT_SECONDS
+    return IntervalTrigger(seconds=int(configured), timezone="UTC"), int(configured)
+
+
 def configure(app: Flask, scheduler: BaseScheduler, leadership: Leadership) -> None:
-    for name, interval_key, body in JOBS:
-        interval = int(app.config[interval_key])
+    for name, default_seconds, body in all_jobs(app):
+        trigger, slot_seconds = schedule(app, name, default_seconds)
+        # Interval jobs run once at start, so a restart does not wait a whole interval.
+        start = {"next_run_time": utcnow()} if isinstance(trigger, IntervalTrigger) else {}
         # Stable ids and replace_existing: a restart redefines the jobs, never doubles them.
         scheduler.add_job(
-            _job(app, name, interval, body),
-            "interval",
-            seconds=interval,
+            _job(app, name, slot_seconds, body),
+            trigger,
             id=name,
             replace_existing=True,
-            next_run_time=utcnow(),
+            **start,
         )
 
     def heartbeat() -> None:

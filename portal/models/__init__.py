@@ -1,7 +1,9 @@
 """The data model. Importing this package registers every table on ``Base.metadata``."""
 
 from portal.models.api import IdempotencyKey
+from portal.models.attachments import Attachment
 from portal.models.base import Base, ImmutableRowError, utcnow
+from portal.models.batches import TicketBatch
 from portal.models.calendar import CalendarDay, CalendarYear, TenantCalendarDay
 from portal.models.outbox import OutboxMessage
 from portal.models.policies import PolicyVersion
@@ -12,6 +14,7 @@ from portal.models.users import ApiKey, Role, User
 
 __all__ = [
     "ApiKey",
+    "Attachment",
     "AuditEntry",
     "Base",
     "CalendarDay",
@@ -30,6 +33,7 @@ __all__ = [
     "Tenant",
     "TenantCalendarDay",
     "Ticket",
+    "TicketBatch",
     "TicketCounter",
     "User",
     "utcnow",

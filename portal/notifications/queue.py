@@ -131,9 +131,12 @@ def queue_for_events(session: DbSession, kind: Notice, event_ids: Collection[int
     return _insert(session, rows)
 
 
-def queue_for_milestones(session: DbSession, now: datetime) -> int:
+def queue_for_milestones(
+    session: DbSession, now: datetime, milestone_ids: Collection[int] | None = None
+) -> int:
     """Queue the at-risk and breach notices of the milestones the review marked at
-    ``now`` (it stamps ``warned_at`` / ``breached_at`` with its run's time)."""
+    ``now`` (it stamps ``warned_at`` / ``breached_at`` with its run's time); only
+    those of ``milestone_ids`` when given (the review's current batch)."""
     at = literal(now, UTCDateTime())
     queued = 0
     for kind, stamp in (
@@ -150,5 +153,8 @@ def queue_for_milestones(session: DbSession, now: datetime) -> int:
             due_at=Milestone.due_at,
             occurred_at=stamp,
         )
-        queued += _insert(session, rows.where(Milestone.met_at.is_(None), stamp == at))
+        rows = rows.where(Milestone.met_at.is_(None), stamp == at)
+        if milestone_ids is not None:
+            rows = rows.where(Milestone.id.in_(milestone_ids))
+        queued += _insert(session, rows)
     return queued

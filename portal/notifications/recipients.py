@@ -36,6 +36,8 @@ class Notice(enum.StrEnum):
     ESCALATE = "escalate"
     AT_RISK = "at_risk"
     BREACH = "breach"
+    BATCH = "batch"
+    CALLBACK_DUE = "callback_due"
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ AUDIENCES: dict[Notice, Callable[[], Recipients]] = {
     Notice.ESCALATE: supervisors,
     Notice.AT_RISK: responsible,
     Notice.BREACH: responsible,
+    Notice.BATCH: supervisors,
+    Notice.CALLBACK_DUE: responsible,
 }
 
 #: Notices sent when an action's event of the same name is written.

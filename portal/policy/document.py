@@ -53,6 +53,8 @@ __all__ = [
     "BUILTIN_FACTS",
     "AllOf",
     "AnyOf",
+    "AutoClose",
+    "BatchRule",
     "Callback",
     "ChannelSpec",
     "Choice",
@@ -662,6 +664,24 @@ class Callback(_Model):
     within: FixedDuration
 
 
+class BatchRule(_Model):
+    """Batch complaints (批量投诉): ``at_least`` tickets of ``kinds`` with equal values of
+    every one of ``fields`` (``category`` or a field of the policy), received within
+    ``within_hours`` of one another, are grouped and the supervisors told once."""
+
+    at_least: Annotated[int, Field(ge=2)]
+    within_hours: PositiveNumber
+    fields: Annotated[list[str], Field(min_length=1)]
+    kinds: Annotated[list[Kind], Field(min_length=1)] = ["complaint"]
+
+
+class AutoClose(_Model):
+    """Close a ticket left waiting on the customer (``pending_customer``) for longer
+    than ``pending_customer_hours`` wall-clock hours, with a note on its timeline."""
+
+    pending_customer_hours: PositiveNumber
+
+
 # --- the document ---------------------------------------------------------------------
 
 
@@ -685,6 +705,8 @@ class PolicyDocument(_Model):
     warn_at_share: Annotated[Number, AfterValidator(_share)] = 0.8
     callback: Callback | None = None
     requested_deadline_may_lengthen: bool = False
+    batch: BatchRule | None = None
+    auto_close: AutoClose | None = None
 
     def fact_types(self) -> dict[str, FieldType]:
         """The type of everything a condition may test: built-in facts and fields."""
@@ -721,8 +743,21 @@ class PolicyDocument(_Model):
                 for k, kind in enumerate(milestone.kinds or ()):
                     check.refers(kind, "kinds", ("tiers", i, "milestones", j, "kinds", k))
         check.refers(self.default_tier, "tiers", ("default_tier",))
+        if self.batch is not None:
+            self._check_batch(self.batch, check)
         if self.scoring is not None:
             self._check_scoring(self.scoring, check)
+
+    def _check_batch(self, batch: BatchRule, check: PolicyCheck) -> None:
+        """Batch fields are what tickets carry as values: the category or a field."""
+        groupable = {"category", *(spec.key for spec in self.fields)}
+        check.problems += _duplicates(batch.fields, ("batch", "fields"), None)
+        for i, name in enumerate(batch.fields):
+            if name not in groupable:
+                listed = ", ".join(sorted(groupable))
+                check.add(("batch", "fields", i), f"'{name}' is not a field to group by ({listed})")
+        for i, kind in enumerate(batch.kinds):
+            check.refers(kind, "kinds", ("batch", "kinds", i))
 
     def _check_scoring(self, scoring: Scoring, check: PolicyCheck) -> None:
         """Thresholds rise with severity and the default sits below them, so that more

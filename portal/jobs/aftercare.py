@@ -1,0 +1,138 @@
+"""After the answer: the callback reminder, and closing what the customer left.
+
+* ``callback`` in the policy: once a ticket has been resolved for ``callback.after``,
+  one ``callback_due`` event and a notice to whoever is responsible; a ticket resolved
+  again (after a reopening) is reminded again.
+* ``auto_close`` in the policy: a ticket waiting on the customer for longer than
+  ``pending_customer_hours`` is closed, with a note on its timeline.
+
+Both read their settings from each ticket's own policy version: one set of statements
+per version, each bounded to the batch's size. Durations are counted in wall time
+here (a day is 24 hours), which is what a reminder or a grace period needs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, exists, select, update
+from sqlalchemy.orm import aliased
+
+from portal.database import DbSession
+from portal.jobs.sql import as_json, claim, insert_events, latest_event_at
+from portal.models import Event, Milestone, PolicyVersion, Tenant, Ticket
+from portal.notifications.queue import queue_for_events
+from portal.notifications.recipients import Notice
+from portal.workflow.states import Status
+
+CALLBACK_DUE = "callback_due"
+CLOSE = "close"
+
+_SECONDS = {"minutes": 60, "hours": 3600, "business_hours": 3600}
+_DAY = 86400
+
+
+def wall_time(duration: dict[str, Any]) -> timedelta:
+    """A policy duration as wall time; day units count 24 hours a day."""
+    return timedelta(seconds=duration["amount"] * _SECONDS.get(duration["unit"], _DAY))
+
+
+def _versions(session: DbSession, section: str, status: Status) -> list[Any]:
+    """(version id, tenant locale, section) of the versions that set ``section`` and
+    are used by tickets in ``status``."""
+    used = select(Ticket.policy_version_id).where(Ticket.status == status)
+    rows = session.execute(
+        select(PolicyVersion.id, Tenant.locale, PolicyVersion.document[section])
+        .join(Tenant, Tenant.id == PolicyVersion.tenant_id)
+        .where(PolicyVersion.id.in_(used))
+        .order_by(PolicyVersion.id)
+    ).all()
+    return [row for row in rows if row[2]]
+
+
+def callback_batch(session: DbSession, now: datetime, size: int) -> dict[str, int]:
+    resolved_at = latest_event_at("resolve")
+    reminded = aliased(Event)
+    already = exists().where(
+        reminded.ticket_id == Ticket.id, reminded.type == CALLBACK_DUE, reminded.at >= resolved_at
+    )
+    claimed = reminders = 0
+    for version_id, locale, callback in _versions(session, "callback", Status.RESOLVED):
+        due: list[ColumnElement[bool]] = [
+            Ticket.policy_version_id == version_id,
+            Ticket.status == Status.RESOLVED,
+            resolved_at <= now - wall_time(callback["after"]),
+            ~already,
+        ]
+        ids = claim(session, select(Ticket.id).where(*due).order_by(Ticket.id), size - claimed)
+        if not ids:
+            continue
+        claimed += len(ids)
+        with force_locale(locale):
+            text = _("The callback to the customer is due.")
+        events = insert_events(
+            session,
+            select(Ticket).where(Ticket.id.in_(ids), *due),
+            CALLBACK_DUE,
+            now,
+            as_json({"text": text}),
+        )
+        reminders += len(events)
+        queue_for_events(session, Notice.CALLBACK_DUE, events)
+        if claimed >= size:
+            break
+    return {"claimed": claimed, "callbacks_due": reminders}
+
+
+def close_batch(session: DbSession, now: datetime, size: int) -> dict[str, int]:
+    waiting_since = latest_event_at("wait_customer")
+    claimed = closed = 0
+    for version_id, locale, rule in _versions(session, "auto_close", Status.PENDING_CUSTOMER):
+        hours = rule["pending_customer_hours"]
+        stale = [
+            Ticket.policy_version_id == version_id,
+            Ticket.status == Status.PENDING_CUSTOMER,
+            waiting_since <= now - timedelta(hours=hours),
+        ]
+        ids = claim(session, select(Ticket.id).where(*stale).order_by(Ticket.id), size - claimed)
+        if not ids:
+            continue
+        claimed += len(ids)
+        with force_locale(locale):
+            note = _(
+                "Closed automatically: the customer did not answer within %(hours)s hours.",
+                hours=hours,
+            )
+        data = {"from": Status.PENDING_CUSTOMER, "to": Status.CLOSED, "comment": note}
+        mine = [Ticket.id.in_(ids), *stale]
+        closed += len(
+            insert_events(session, select(Ticket).where(*mine), CLOSE, now, as_json(data))
+        )
+        session.execute(
+            update(Milestone)
+            .where(
+                Milestone.ticket_id.in_(ids),
+                Milestone.met_at.is_(None),
+                Milestone.cancelled_at.is_(None),
+            )
+            .values(cancelled_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(
+            update(Ticket)
+            .where(*mine)
+            .values(
+                status=Status.CLOSED,
+                closed_at=now,
+                next_due_at=None,
+                updated_at=now,
+                version=Ticket.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if claimed >= size:
+            break
+    return {"claimed": claimed, "tickets_closed": closed}
