@@ -14,8 +14,10 @@ from plugins.banking.facts import derived_facts
 from plugins.banking.model import BankingPolicy
 from plugins.banking.policy import default_policy
 from plugins.banking.presets import PRESETS
+from plugins.banking.recusal import recusal_objections
 from plugins.banking.reports import report_sections
-from portal.hookspecs import PolicyPreset, ReportSection, SectorInfo, hookimpl
+from plugins.banking.review_sample import REVIEW_SAMPLE
+from portal.hookspecs import PolicyPreset, ReportSection, SectorInfo, SectorJob, hookimpl
 from portal.policy.document import PolicyDocument
 
 __version__ = "1.0.0"
@@ -58,3 +60,13 @@ def sector_report_sections(
     session: Any, tenant_id: int, start: datetime, end: datetime
 ) -> list[ReportSection]:
     return report_sections(session, tenant_id, start, end)
+
+
+@hookimpl
+def sector_jobs() -> list[SectorJob]:
+    return [REVIEW_SAMPLE]
+
+
+@hookimpl
+def sector_action_guard(ticket: Any, action: str, assignee: Any, locale: str) -> list[str]:
+    return recusal_objections(ticket, assignee, locale) if action == "assign" else []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from plugins.banking.facts import DERIVED_FACT_TYPES
 from plugins.banking.policy import DECISION, REVIEW_DECISION
+from plugins.banking.review_sample import IndependentReview
 from portal.policy.document import FieldType, PolicyCheck, PolicyDocument
 
 # Each kind's statutory deadline, which no tier may drop: the decision (order art 18)
@@ -13,6 +14,8 @@ _REQUIRED_MILESTONES = {"complaint": DECISION, "appeal": REVIEW_DECISION}
 
 class BankingPolicy(PolicyDocument):
     """A banking or insurance tenant's rules."""
+
+    independent_review: IndependentReview | None = None
 
     def fact_types(self) -> dict[str, FieldType]:
         return {**super().fact_types(), **DERIVED_FACT_TYPES}

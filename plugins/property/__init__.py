@@ -14,10 +14,11 @@ from typing import Any
 from plugins.property.demo import demo_tickets
 from plugins.property.facts import derived_facts
 from plugins.property.model import PropertyPolicy
+from plugins.property.month_rule import MONTH_RULE
 from plugins.property.policy import default_policy
 from plugins.property.presets import PRESETS
 from plugins.property.reports import report_sections
-from portal.hookspecs import PolicyPreset, ReportSection, SectorInfo, hookimpl
+from portal.hookspecs import PolicyPreset, ReportSection, SectorInfo, SectorJob, hookimpl
 from portal.policy.document import PolicyDocument
 
 __version__ = "1.0.0"
@@ -60,3 +61,8 @@ def sector_report_sections(
     session: Any, tenant_id: int, start: datetime, end: datetime, now: datetime
 ) -> list[ReportSection]:
     return report_sections(session, tenant_id, start, end, now)
+
+
+@hookimpl
+def sector_jobs() -> list[SectorJob]:
+    return [MONTH_RULE]

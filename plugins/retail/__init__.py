@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from plugins.retail.confirmation import confirmation_objections
 from plugins.retail.demo import demo_tickets
 from plugins.retail.facts import derived_facts
 from plugins.retail.guidance import guidance_for
@@ -64,3 +65,15 @@ def sector_report_sections(
     session: Any, tenant_id: int, start: datetime, end: datetime
 ) -> list[ReportSection]:
     return report_sections(session, tenant_id, start, end)
+
+
+@hookimpl
+def sector_action_guard(
+    ticket: Any,
+    action: str,
+    actor_role: str,
+    data: Mapping[str, Any],
+    document: RetailPolicy,
+    locale: str,
+) -> list[str]:
+    return confirmation_objections(ticket, action, actor_role, data, document, locale)

@@ -71,6 +71,7 @@ ACTIONS: dict[str, Action] = {
         Action("start", _l("Start work"), frozenset({Status.ASSIGNED}), Status.IN_PROGRESS, STAFF),
         Action("note", _l("Add internal note"), frozenset(Status), None, STAFF),
         Action("link_repeat", _l("Link to an earlier ticket"), frozenset(Status), None, STAFF),
+        Action("confirm", _l("Record a confirmation"), WORKING, None, STAFF),
         Action(
             "wait_customer",
             _l("Wait for the customer"),

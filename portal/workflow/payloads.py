@@ -107,6 +107,14 @@ class ExtensionDecision(_Payload):
     comment: str = Field("", max_length=2000)
 
 
+class Confirm(_Payload):
+    """A named party agrees to what is proposed (e.g. a return of goods); the sector's
+    policy says which parties exist and which actions wait for them."""
+
+    party: str = Field(pattern=r"^[a-z0-9_]{1,63}$")
+    note: str = Field("", max_length=2000)
+
+
 class LinkRepeat(_Payload):
     """The number of the earlier ticket this one repeats (重复投诉)."""
 
@@ -120,6 +128,7 @@ PAYLOADS: dict[str, type[_Payload]] = {
     "start": Empty,
     "note": Note,
     "link_repeat": LinkRepeat,
+    "confirm": Confirm,
     "wait_customer": Reason,
     "resume": Empty,
     "reply": Reply,

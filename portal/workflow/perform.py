@@ -30,7 +30,7 @@ from portal.tenancy import get_in_scope
 from portal.validation import InvalidInput
 from portal.workflow import extensions, payloads
 from portal.workflow.actions import ACTIONS, CUSTOMER, STAFF, Action, ActionRefused
-from portal.workflow.intake import ticket_by_number
+from portal.workflow.intake import reasons_locale, ticket_by_number
 from portal.workflow.states import FINISHED, STATUS_LABELS, Status
 
 
@@ -82,6 +82,8 @@ def perform(
         raise InvalidInput(
             {".".join(map(str, e["loc"])) or "body": e["msg"] for e in exc.errors()}
         ) from None
+    policy = policy_of(registry, ticket_version(session, ticket))
+    assignee_id = getattr(data, "assignee_id", None)
     objections = registry.call(
         tenant.sector,
         "sector_action_guard",
@@ -89,6 +91,9 @@ def perform(
         action=name,
         actor_role=str(role),
         data=data.model_dump(),
+        assignee=get_in_scope(session, User, assignee_id) if assignee_id else None,
+        document=policy.document,
+        locale=reasons_locale(tenant),
     )
     if objections:
         raise ActionRefused("sector_rule", " ".join(objections))
@@ -96,7 +101,6 @@ def perform(
     # No autoflush while the ticket is half changed: a stale ticket must fail at the
     # one flush below, as a conflict, not in some lazy load along the way.
     with session.no_autoflush:
-        policy = policy_of(registry, ticket_version(session, ticket))
         before = ticket.status
         details = _EFFECTS.get(name, _no_effect)(session, tenant, policy, ticket, actor, data, now)
         target = details.pop("_target", action.target)
@@ -321,12 +325,26 @@ def _link_repeat(
     return {"related_ticket": [previous.number if previous else None, earlier.number]}
 
 
+def _confirm(
+    session: DbSession,
+    tenant: Tenant,
+    policy: Policy,
+    ticket: Ticket,
+    actor: User,
+    data: payloads.Confirm,
+    now: datetime,
+) -> Effect:
+    # Which parties exist, and what waits for them, is the sector's (its action guard).
+    return {"party": data.party, "note": data.note}
+
+
 _EFFECTS: dict[str, Callable[..., Effect]] = {
     "accept": _accept,
     "reclassify": _reclassify,
     "assign": _assign,
     "note": _text("text"),
     "link_repeat": _link_repeat,
+    "confirm": _confirm,
     "wait_customer": _text("reason"),
     "reply": _text("message"),
     "resolve": _text("summary"),

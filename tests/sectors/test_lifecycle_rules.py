@@ -1,0 +1,152 @@
+"""Sector rules that act on the lifecycle, through the API (the sectors' action guards)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from plugins.banking.demo import demo_tickets as banking_demo
+from plugins.property.month_rule import retier_unsolved
+from plugins.retail.demo import demo_tickets as retail_demo
+from portal.extensions import db
+from portal.models import Event
+from portal.tenancy import ALL_TENANTS, tenant_scope
+from tests.conftest import make_tenant, make_user
+from tests.jobs_kit import new_ticket, review_at
+from tests.test_api import act, bearer, issue_key
+
+DEMO_NOW = datetime(2026, 9, 1, tzinfo=UTC)
+
+
+def first_demo(tickets: list[dict[str, Any]], **match: Any) -> dict[str, Any]:
+    """The first demo ticket whose values match (a callable tests a value)."""
+
+    def fits(ticket: dict[str, Any]) -> bool:
+        return all(
+            v(ticket.get(k)) if callable(v) else ticket.get(k) == v for k, v in match.items()
+        )
+
+    body = next(t for t in tickets if fits(t))
+    body = {**body, "occurred_at": None}
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def events(kind: str) -> int:
+    with tenant_scope(db.session, ALL_TENANTS):
+        return db.session.scalar(select(func.count()).select_from(Event).where(Event.type == kind))
+
+
+@pytest.fixture
+def retail_store(app):
+    tenant = make_tenant("store", sector="retail", locale="en")
+    staff = {role: make_user(tenant, role) for role in ("agent", "supervisor")}
+    return issue_key(tenant), staff
+
+
+def open_return(client, key, agent) -> str:
+    body = first_demo(retail_demo(DEMO_NOW, 40), category="return_no_defect")
+    created = client.post("/api/v1/tickets", json=body, headers=bearer(key))
+    assert created.status_code == 201, created.get_json()
+    number = created.get_json()["number"]
+    assert act(client, key, number, "accept", agent.email).status_code == 200
+    return number
+
+
+def test_a_return_resolves_only_after_the_three_confirmations(client, retail_store):
+    """seed 000 §Ⅷ art 3 item 3: 涉及到退换商品的，必须由门店营销经理、大客户部经理、
+    监控室三方确认后方可执行并做记录."""
+    key, staff = retail_store
+    agent, supervisor = staff["agent"].email, staff["supervisor"].email
+    number = open_return(client, key, staff["agent"])
+
+    refused = act(client, key, number, "resolve", agent, {"summary": "refunded"})
+    assert refused.status_code == 422
+    message = refused.get_json()["error"]["message"]
+    for party in ("Store marketing manager", "Big-customer department manager", "Monitoring room"):
+        assert party in message
+
+    for party, who in (
+        ("store_marketing_manager", supervisor),
+        ("big_customer_manager", supervisor),
+        ("monitoring_room", agent),
+    ):
+        response = act(client, key, number, "confirm", who, {"party": party, "note": "ok"})
+        assert response.status_code == 200, response.get_json()
+    assert events("confirm") == 3
+    assert act(client, key, number, "resolve", agent, {"summary": "refunded"}).status_code == 200
+
+
+def test_a_confirmation_names_a_known_party_recorded_by_its_role(client, retail_store):
+    """seed 000 §Ⅷ art 3 item 3: the parties are the policy's ``return_confirmation``."""
+    key, staff = retail_store
+    agent = staff["agent"].email
+    number = open_return(client, key, staff["agent"])
+    unknown = act(client, key, number, "confirm", agent, {"party": "cashier"})
+    assert (
+        unknown.status_code == 422 and "monitoring_room" in unknown.get_json()["error"]["message"]
+    )
+    by_agent = act(client, key, number, "confirm", agent, {"party": "store_marketing_manager"})
+    assert by_agent.status_code == 422
+    assert events("confirm") == 0, "a refused confirmation records nothing"
+
+
+def test_other_causes_resolve_without_confirmations(client, retail_store):
+    key, staff = retail_store
+    body = first_demo(
+        retail_demo(DEMO_NOW, 40),
+        kind="complaint",
+        category=lambda c: c is not None and not c.startswith("return"),
+    )
+    number = client.post("/api/v1/tickets", json=body, headers=bearer(key)).get_json()["number"]
+    agent = staff["agent"].email
+    act(client, key, number, "accept", agent)
+    assert act(client, key, number, "resolve", agent, {"summary": "apologised"}).status_code == 200
+
+
+def test_a_complaint_is_never_assigned_to_the_staff_member_it_is_about(app, client):
+    """order art 17; 2007 notice art 2: the handler has no interest in the complaint."""
+    tenant = make_tenant("bank", sector="banking", locale="zh_Hans_CN")
+    agent = make_user(tenant, "agent")
+    accused = make_user(tenant, "agent", email="zhang@bank.example.com")
+    accused.display_name = "理财经理张某"
+    db.session.commit()
+    key = issue_key(tenant)
+    body = first_demo(banking_demo(DEMO_NOW, 40), category="staff_behaviour")
+    created = client.post("/api/v1/tickets", json=body, headers=bearer(key))
+    number = created.get_json()["number"]
+    act(client, key, number, "accept", agent.email)
+
+    refused = act(client, key, number, "assign", agent.email, {"assignee": accused.email})
+    assert refused.status_code == 422, refused.get_json()
+    assert "回避" in refused.get_json()["error"]["message"]
+    assert events("assign") == 0
+    allowed = act(client, key, number, "assign", agent.email, {"assignee": agent.email})
+    assert allowed.status_code == 200
+
+
+def test_a_valid_complaint_unsolved_for_a_month_becomes_major(app):
+    """seed 002 §2 major (3): 有效投诉一个月内未得到合理解决的，为重大投诉."""
+    tenant = make_tenant("estate", sector="property")
+    start = datetime(2026, 9, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    fields = {"estate": "翠苑", "service_line": "cleaning", "company_fault": True}
+    ticket = new_ticket(tenant, start, fields=fields, occurred_at=start.isoformat())
+    assert ticket.tier == "important"
+
+    def run(at: datetime) -> dict[str, int]:
+        review_at(at)
+        with tenant_scope(db.session, ALL_TENANTS):
+            return retier_unsolved(db.session, [tenant.id], at)
+
+    # 30 days from 1 September end in the National Day holiday, so on 8 October (Civil
+    # Code art 203: a period ending on a holiday ends on the next working day).
+    assert run(datetime(2026, 10, 8, 23, 0, tzinfo=start.tzinfo)) == {"tickets_made_major": 0}
+    assert run(datetime(2026, 10, 9, 0, 1, tzinfo=start.tzinfo)) == {"tickets_made_major": 1}
+    assert run(datetime(2026, 10, 9, 1, 0, tzinfo=start.tzinfo)) == {"tickets_made_major": 0}
+    db.session.expire_all()
+    with tenant_scope(db.session, ALL_TENANTS):
+        assert db.session.get(type(ticket), ticket.id).tier == "major"
+    assert events("reclassify") == 1
