@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.web import customer, desk, home, platform, reports, ticket
+from portal.web import account, customer, dashboard, desk, home, platform, reports, ticket
 
 
 def init_app(app: Flask) -> None:
@@ -14,3 +14,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(platform.bp)
     app.register_blueprint(customer.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(account.bp)

@@ -46,13 +46,14 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal import attachments
 from portal.extensions import db
-from portal.models import Tenant, Ticket, utcnow
+from portal.models import Attachment, Tenant, Ticket, utcnow
 from portal.plugins import sectors
 from portal.policy.document import FieldSpec, Locale, PolicyDocument, as_date, validate_fields
 from portal.policy.engine import policy_of
 from portal.policy.versions import active_version
-from portal.tenancy import set_scope
+from portal.tenancy import get_in_scope, set_scope
 from portal.validation import InvalidInput
 from portal.workflow import payloads
 from portal.workflow.actions import ACTIONS, CUSTOMER, allowed
@@ -100,6 +101,7 @@ SUBMIT_INPUTS = frozenset(
         "customer.name",
         "customer.phone",
         "customer.email",
+        attachments.FORM_FIELD,
     }
 )
 #: Text inputs, and the model whose maximum length they take.
@@ -183,13 +185,27 @@ def submit() -> Any:
     values = _sector_values(_public_fields(document))
     data, problems = _read_complaint(document, values)
     try:
+        uploads = attachments.check(request.files.getlist(attachments.FORM_FIELD))
+    except InvalidInput as exc:
+        problems.update(exc.problems)
+        uploads = []
+    try:
         ticket_in = _ticket_in(data, problems, document)
         received = receive_ticket(db.session, sectors(), g.tenant, ticket_in, now=utcnow())
     except InvalidInput as exc:
         db.session.rollback()
         return _submit_page(document, _explain(exc.problems, document.fields), values, 422)
     number = received.ticket.number
-    db.session.commit()
+    # A repeat of an open case brings its files to that case.
+    with attachments.storing(
+        db.session,
+        received.ticket,
+        uploads,
+        event=None,
+        public=True,
+        uploaded_by_id=None,
+    ):
+        db.session.commit()
     # A repeat of an open case adds a reminder to it: the customer gets its number back.
     session[SUBMITTED] = {
         "tenant": g.tenant.id,
@@ -368,6 +384,8 @@ def _submit_page(
         checked={key for key, value in values.items() if value is True},
         limits=_limits(),
         today=_today().isoformat(),
+        max_bytes=attachments.human_size(current_app.config["ATTACHMENT_MAX_BYTES"]),
+        max_files=current_app.config["ATTACHMENT_MAX_FILES"],
     )
     return html, status
 
@@ -440,6 +458,17 @@ def _act(name: str, payload: dict[str, Any]) -> Any:
     return _ticket_page(ticket, thanks=str(THANKS[name]))
 
 
+@bp.route("/track/attachments/<int:attachment_id>")
+def attachment(attachment_id: int) -> Any:
+    """A file the customer may see, of the ticket this session last looked up; the
+    same 404 for every other case, so ids cannot be probed."""
+    ticket = _tracked_ticket()
+    found = get_in_scope(db.session, Attachment, attachment_id)
+    if ticket is None or found is None or found.ticket_id != ticket.id or not found.public:
+        abort(404)
+    return attachments.send(found)
+
+
 def _spend_lookup() -> int | None:
     """Count one lookup from this client address; the seconds to wait when over."""
     budget: LookupBudget = current_app.extensions[LIMITER]
@@ -499,9 +528,15 @@ def _ticket_page(
 ) -> tuple[str, int]:
     """What the customer may see of a ticket: no internal notes, staff, classification."""
     replies = [event for event in ticket.events if event.public and event.type == "reply"]
+    files = db.session.scalars(
+        select(Attachment)
+        .where(Attachment.ticket_id == ticket.id, Attachment.public.is_(True))
+        .order_by(Attachment.id)
+    )
     html = render_template(
         "customer/ticket.html",
         ticket=ticket,
+        attachments=attachments.by_event(files),
         status_label=STATUS_LABELS[Status(ticket.status)],
         replies=replies,
         can_rate=allowed(ACTIONS["rate"], ticket.status, CUSTOMER),
