@@ -18,7 +18,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     their database URL here). Plugins load here; the scheduler never starts here
     (it runs in its own process, see ``flask portal scheduler``).
     """
-    from portal import admin, api, auth, cli, errors, guards, i18n, notifications, tenancy, web
+    from portal import (
+        admin,
+        api,
+        auth,
+        cli,
+        errors,
+        guards,
+        i18n,
+        notifications,
+        security,
+        tenancy,
+        web,
+    )
     from portal.config import load_config
     from portal.extensions import csrf, db, migrate
     from portal.plugins import build_registry
@@ -34,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["tousu.sectors"] = build_registry(app.config["EXTRA_SECTORS"])
 
     guards.init_app(app)
+    security.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     errors.init_app(app)

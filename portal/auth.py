@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from portal import login_throttle
 from portal.extensions import db, login_manager
 from portal.models import Role, Tenant, User, utcnow
 from portal.passwords import check_password
@@ -100,20 +101,29 @@ def login() -> Any:
         return redirect(url_for("web.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = find_user_by_email(form.email.data or "")
+        email, address, now = form.email.data or "", request.remote_addr or "", utcnow()
+        user = find_user_by_email(email)
+        wait = login_throttle.seconds_locked(db.session, email, address, user, now)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            flash(_l("Too many failed sign-ins. Try again in %(n)d minutes.", n=minutes), "error")
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
         ok, new_hash = (False, None)
         if user is not None and user.active:
             ok, new_hash = check_password(user.password_hash, form.password.data or "")
         if ok and user is not None:
             if new_hash:
                 user.password_hash = new_hash
-            user.last_login_at = utcnow()
+            user.last_login_at = now
             set_scope(db.session, user.tenant_id if user.tenant_id else ALL_TENANTS)
             db.session.commit()
             # A fresh session on login: nothing planted before login survives it.
             session.clear()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
+        login_throttle.record_failure(db.session, email, address, user, now)
+        db.session.commit()
         flash(_l("Wrong email or password."), "error")
         return render_template("auth/login.html", form=form), 401
     status = 400 if form.errors else 200

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import Event, Ticket, User, utcnow
+from portal.models import AuditEntry, Event, Ticket, User, utcnow
 from portal.plugins import sectors
 from portal.tenancy import tenant_scope
 from portal.workflow.intake import TicketIn, open_ticket
@@ -152,3 +152,16 @@ def test_the_page_shows_the_sectors_guidance(app, acme):
     # The sample sector has none of its own: the core's default, seed 001's eight steps.
     assert "Handling a service complaint" in page
     assert "Propose improvements so it does not happen again" in page
+
+
+def test_who_saw_a_full_phone_number_is_logged(app, acme):
+    number = new_ticket(acme)
+    signed_in(app, acme, "agent").get(f"/desk/tickets/{number}")
+    signed_in(app, acme, "auditor").get(f"/desk/tickets/{number}")
+    db.session.expire_all()
+    seen = db.session.execute(
+        select(AuditEntry.action, AuditEntry.object_id, User.role).join(
+            User, User.id == AuditEntry.actor_id
+        )
+    ).all()
+    assert seen == [("view_contact", number, "agent")], "the auditor saw it masked"

@@ -32,6 +32,7 @@ from portal.models import (
     TenantCalendarDay,
     User,
 )
+from portal.security import csp_nonce
 
 
 class Home(RoleGate, AdminIndexView):
@@ -49,6 +50,8 @@ def init_app(app: Flask) -> Admin:
         url="/admin",
         index_view=Home(name=_l("Admin"), url="/admin"),
         theme=Bootstrap4Theme(base_template="admin/tousu/layout.html", fluid=True),
+        # Its templates put the nonce on their scripts, which the CSP then lets run.
+        csp_nonce_generator=csp_nonce,
     )
     organisation, records = _l("Organisation"), _l("Records")
     admin.add_view(TenantView(Tenant, _l("Tenants"), "tenants"))

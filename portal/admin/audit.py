@@ -64,7 +64,7 @@ def record_change(
     (the history is gone after it); a row a service already flushed says ``created``."""
     state = inspect(model)
     if created or state.pending or state.transient:
-        session.flush([model])  # the entry names the new row's id
+        session.flush()  # the entry names the new row's id
         after = {k: _plain(getattr(model, k)) for k in _columns(model, exclude)}
         _entry(session, model, tenant, actor, "create", None, after)
         return

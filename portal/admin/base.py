@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.admin.audit import record_change, record_deletion
 from portal.extensions import db
 from portal.models import Role
+from portal.reports.export import neutralise
 from portal.tenancy import get_in_scope
 from portal.validation import InvalidInput
 
@@ -63,7 +64,16 @@ class AdminPage(RoleGate, BaseView):
     """A hand-built admin page (not a model list)."""
 
 
-class TenantModelView(RoleGate, ModelView):
+class SafeExport:
+    """CSV exports whose cells a spreadsheet shows as text, never runs as a formula:
+    a name or a typed sign-in e-mail starting with ``=`` is someone's input."""
+
+    def get_export_value(self, model: Any, name: str) -> Any:
+        value = super().get_export_value(model, name)  # type: ignore[misc]
+        return neutralise(value) if isinstance(value, str) else value
+
+
+class TenantModelView(SafeExport, RoleGate, ModelView):
     """A list/create/edit view over one tenant-scoped model, every change audited."""
 
     form_base_class = AdminForm

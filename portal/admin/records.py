@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from portal.admin.base import RoleGate
+from portal.admin.base import RoleGate, SafeExport
 from portal.extensions import db
 from portal.jobs.ledger import run_once
 from portal.jobs.review import review
@@ -31,7 +31,7 @@ def _json(value: Any) -> Markup:
     return Markup("<pre class='mb-0 small'>") + escape(text) + Markup("</pre>")
 
 
-class RecordView(RoleGate, ModelView):
+class RecordView(SafeExport, RoleGate, ModelView):
     can_create = can_edit = can_delete = False
     can_view_details = True
     page_size = 50

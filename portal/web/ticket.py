@@ -8,18 +8,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal import attachments
 from portal.auth import roles_required
 from portal.extensions import db
-from portal.models import Department, Event, Role, Ticket, User, utcnow
+from portal.models import (
+    Attachment,
+    AuditEntry,
+    Department,
+    Event,
+    Role,
+    Ticket,
+    User,
+    utcnow,
+)
 from portal.plugins import sectors
 from portal.policy.engine import Policy, policy_of
 from portal.policy.versions import ticket_version
+from portal.tenancy import get_in_scope
 from portal.validation import InvalidInput
 from portal.web.desk import DESK_ROLES
 from portal.workflow.actions import ACTIONS, STAFF, allowed
@@ -32,6 +43,10 @@ bp = Blueprint("ticket", __name__, url_prefix="/desk/tickets")
 
 #: Roles that see customers' full phone numbers; others see them masked.
 SEES_CONTACTS = frozenset({Role.AGENT, Role.SUPERVISOR, Role.TENANT_ADMIN})
+#: The actions whose form takes files: an internal note, or a reply the customer sees.
+UPLOADS = frozenset({"note", "reply"})
+
+bp.add_app_template_filter(attachments.human_size, "filesize")
 
 
 def mask_phone(phone: str | None) -> str:
@@ -102,15 +117,41 @@ def form_fields(name: str, choices: dict[str, Any]) -> list[dict[str, Any]]:
     return fields
 
 
+def _shown_phone(ticket: Ticket) -> str:
+    """The customer's phone as this user may see it; a full number shown is audited
+    (who saw whose personal data, and when)."""
+    phone = ticket.customer.phone if ticket.customer else None
+    if current_user.role not in SEES_CONTACTS:
+        return mask_phone(phone)
+    if phone:
+        db.session.add(
+            AuditEntry(
+                tenant_id=ticket.tenant_id,
+                actor_id=current_user.id,
+                action="view_contact",
+                object_type="tickets",
+                object_id=ticket.number,
+            )
+        )
+        db.session.commit()
+    return phone or ""
+
+
 def _page(ticket: Ticket, problems: dict[str, str] | None = None, status: int = 200) -> Any:
     registry = sectors()
     policy = policy_of(registry, ticket_version(db.session, ticket))
     actions = [a for a in ACTIONS.values() if allowed(a, ticket.status, current_user.role)]
     choices = _choices(policy)
     locale = reasons_locale(g.tenant)
+    files = db.session.scalars(
+        select(Attachment).where(Attachment.ticket_id == ticket.id).order_by(Attachment.id)
+    )
     html = render_template(
         "desk/ticket.html",
         ticket=ticket,
+        attachments=attachments.by_event(files),
+        uploads=UPLOADS,
+        max_bytes=attachments.human_size(current_app.config["ATTACHMENT_MAX_BYTES"]),
         policy=policy.document,
         locale=locale,
         field_labels={f.key: f.label.text(locale) for f in policy.document.fields},
@@ -118,13 +159,7 @@ def _page(ticket: Ticket, problems: dict[str, str] | None = None, status: int = 
         actions=[(a, form_fields(a.name, choices)) for a in actions],
         statuses=STATUS_LABELS,
         kinds=KIND_LABELS,
-        phone=(
-            ticket.customer.phone
-            if current_user.role in SEES_CONTACTS
-            else mask_phone(ticket.customer.phone if ticket.customer else None)
-        )
-        if ticket.customer
-        else "",
+        phone=_shown_phone(ticket),
         problems=problems or {},
         guidance=registry.call(
             g.tenant.sector,
@@ -152,7 +187,10 @@ def action(number: str, name: str) -> Any:
     payload = _form_payload(name)
     version = request.form.get("version", "")
     try:
-        perform(
+        uploads = attachments.check(request.files.getlist(attachments.FORM_FIELD))
+        if uploads and name not in UPLOADS:
+            raise InvalidInput({attachments.FORM_FIELD: _("Files go with a note or a reply.")})
+        event = perform(
             db.session,
             sectors(),
             g.tenant,
@@ -163,7 +201,15 @@ def action(number: str, name: str) -> Any:
             now=utcnow(),
             expected_version=int(version) if version.isdecimal() else None,
         )
-        db.session.commit()
+        with attachments.storing(
+            db.session,
+            ticket,
+            uploads,
+            event=event,
+            public=event.public,
+            uploaded_by_id=current_user.id,
+        ):
+            db.session.commit()
     except InvalidInput as exc:
         db.session.rollback()
         return _page(load_ticket(number), exc.problems, 422)
@@ -171,6 +217,16 @@ def action(number: str, name: str) -> Any:
         db.session.rollback()
         return _page(load_ticket(number), {"action": exc.message}, exc.status)
     return redirect(url_for("ticket.page", number=number), code=303)
+
+
+@bp.route("/<number>/attachments/<int:attachment_id>")
+@roles_required(*DESK_ROLES)
+def attachment(number: str, attachment_id: int) -> Any:
+    ticket_id = db.session.scalar(select(Ticket.id).where(Ticket.number == number))
+    found = get_in_scope(db.session, Attachment, attachment_id)
+    if ticket_id is None or found is None or found.ticket_id != ticket_id:
+        abort(404)
+    return attachments.send(found)
 
 
 def _form_payload(name: str) -> dict[str, Any]:
