@@ -90,6 +90,24 @@ def test_each_later_breach_climbs_one_more_level_up_to_the_department(tenant, ag
     assert [e.data["level"] for e in events("escalate", ticket)] == ["supervisor", "management"]
 
 
+def test_tickets_at_different_levels_breached_at_once_each_climb_one_level(tenant, agent):
+    """One batch holds a ticket already escalated once and a fresh one of the same tier:
+    the fresh one must not be carried up twice."""
+    management = Department(code="management", name="管理层", tenant_id=tenant.id)
+    db.session.add(management)
+    db.session.commit()
+    # The fresh one first, so that it is the first row the review meets.
+    later = new_ticket(tenant, T0 + timedelta(days=20), fields={"amount": 6000})
+    earlier = new_ticket(tenant, T0, fields={"amount": 6000})
+    review_at(due(earlier, "reply"))
+    assert (fresh(earlier).escalation_level, fresh(later).escalation_level) == (1, 0)
+    assert due(later, "reply") < due(earlier, "resolve")
+
+    review_at(due(earlier, "resolve"))
+    assert (fresh(earlier).escalation_level, fresh(later).escalation_level) == (2, 1)
+    assert [e.data["level"] for e in events("escalate", later)] == ["supervisor"]
+
+
 def test_a_tiers_escalation_target_is_as_high_as_a_breach_goes(tenant, agent):
     set_policy(
         tenant,

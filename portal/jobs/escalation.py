@@ -46,6 +46,9 @@ def escalate_breached(session: DbSession, ticket_ids: Collection[int], now: date
         select(Ticket.tenant_id, Ticket.policy_version_id, Ticket.tier, Ticket.escalation_level)
         .where(Ticket.id.in_(ticket_ids), Ticket.policy_version_id.is_not(None))
         .distinct()
+        # Highest level first: a group moved up one level must not be met again by the
+        # group of the level it moved to.
+        .order_by(Ticket.escalation_level.desc())
     ).all()
     events: list[int] = []
     for tenant_id, version_id, tier, level in groups:
