@@ -36,7 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "EXTRA_SECTORS": {},
     "REVIEW_INTERVAL_SECONDS": 60,
     # Rows the review claims and commits at a time (docs/jobs.md).
-    "REVIEW_BATCH_SIZE": 500,
+    "REVIEW_BATCH_SIZE": 2000,
     # Per job id, a schedule replacing the job's own: seconds, or a crontab line read in
     # JOB_TIMEZONE, e.g. {"reports": "15 1 * * *", "banking.review_sample": 43200}.
     "JOB_SCHEDULES": {},
@@ -86,6 +86,15 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _without_prepared_statements(options: Mapping[str, Any]) -> dict[str, Any]:
+    """psycopg prepares a statement on the server after five runs, and PostgreSQL may
+    then settle on a generic plan that ignores the parameters: the review's claim of
+    what is due went from 10 ms to 300 ms that way (docs/performance.md, B2). Unprepared
+    statements are also what a transaction-mode PgBouncer needs."""
+    connect_args = {"prepare_threshold": None, **options.get("connect_args", {})}
+    return {**options, "connect_args": connect_args}
+
+
 def _instance_secret(instance_path: Path) -> str:
     # Keeps logins valid across restarts of the embedded default without asking a
     # newcomer to invent a key; production sets TOUSU_SECRET_KEY.
@@ -108,6 +117,10 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if not url:
         url = f"sqlite:///{instance / 'tousu.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _without_prepared_statements(
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        )
     # The remember-me cookie is as good as a password: it travels like the session's.
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     if not app.config.get("SECRET_KEY"):

@@ -20,16 +20,27 @@ def next_ticket_number(session: DbSession, tenant: Tenant, at: datetime) -> str:
     The month is the tenant's local month: a complaint at 00:30 on 1 October in
     Beijing belongs to October even though it is still September in UTC.
     """
+    return reserve_ticket_numbers(session, tenant, at, 1)[0]
+
+
+def reserve_ticket_numbers(
+    session: DbSession, tenant: Tenant, at: datetime, count: int
+) -> list[str]:
+    """Reserve ``count`` consecutive numbers of ``tenant`` for tickets created ``at``
+    with one bump of the counter (the import numbers a whole file at once)."""
     period = at.astimezone(ZoneInfo(tenant.timezone)).strftime("%Y%m")
     table = TicketCounter.__table__
     stmt = (
         upsert(session, table)
-        .values(tenant_id=tenant.id, period=period, value=1)
+        .values(tenant_id=tenant.id, period=period, value=count)
         .on_conflict_do_update(
             index_elements=[table.c.tenant_id, table.c.period],
-            set_={"value": table.c.value + 1},
+            set_={"value": table.c.value + count},
         )
         .returning(table.c.value)
     )
-    serial = session.execute(stmt).scalar_one()
-    return f"{tenant.ticket_prefix}-{period}-{serial:06d}"
+    last = session.execute(stmt).scalar_one()
+    return [
+        f"{tenant.ticket_prefix}-{period}-{serial:06d}"
+        for serial in range(last - count + 1, last + 1)
+    ]

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.orm import aliased
 
-from portal.database import DbSession
+from portal.database import DbSession, among
 from portal.jobs.sql import as_json, claim, insert_events, latest_event_at
 from portal.models import Event, Milestone, PolicyVersion, Tenant, Ticket
 from portal.notifications.queue import queue_for_events
@@ -75,7 +75,7 @@ def callback_batch(session: DbSession, now: datetime, size: int) -> dict[str, in
             text = _("The callback to the customer is due.")
         events = insert_events(
             session,
-            select(Ticket).where(Ticket.id.in_(ids), *due),
+            select(Ticket).where(among(session, Ticket.id, ids), *due),
             CALLBACK_DUE,
             now,
             as_json({"text": text}),
@@ -107,14 +107,14 @@ def close_batch(session: DbSession, now: datetime, size: int) -> dict[str, int]:
                 hours=hours,
             )
         data = {"from": Status.PENDING_CUSTOMER, "to": Status.CLOSED, "comment": note}
-        mine = [Ticket.id.in_(ids), *stale]
+        mine = [among(session, Ticket.id, ids), *stale]
         closed += len(
             insert_events(session, select(Ticket).where(*mine), CLOSE, now, as_json(data))
         )
         session.execute(
             update(Milestone)
             .where(
-                Milestone.ticket_id.in_(ids),
+                among(session, Milestone.ticket_id, ids),
                 Milestone.met_at.is_(None),
                 Milestone.cancelled_at.is_(None),
             )

@@ -21,7 +21,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, func, select, update
 
-from portal.database import DbSession
+from portal.database import DbSession, among
 from portal.jobs.sql import as_json, insert_events
 from portal.models import Department, PolicyVersion, Tenant, Ticket
 
@@ -42,9 +42,10 @@ def _same(column: Any, value: Any) -> ColumnElement[bool]:
 
 def escalate_breached(session: DbSession, ticket_ids: Collection[int], now: datetime) -> list[int]:
     """Escalate the given tickets one step each; the ids of the events written."""
+    claimed = among(session, Ticket.id, ticket_ids)
     groups = session.execute(
         select(Ticket.tenant_id, Ticket.policy_version_id, Ticket.tier, Ticket.escalation_level)
-        .where(Ticket.id.in_(ticket_ids), Ticket.policy_version_id.is_not(None))
+        .where(claimed, Ticket.policy_version_id.is_not(None))
         .distinct()
         # Highest level first: a group moved up one level must not be met again by the
         # group of the level it moved to.
@@ -59,7 +60,7 @@ def escalate_breached(session: DbSession, ticket_ids: Collection[int], now: date
             continue
         step = document["escalation_chain"][level]
         members = and_(
-            Ticket.id.in_(ticket_ids),
+            claimed,
             Ticket.policy_version_id == version_id,
             _same(Ticket.tier, tier),
             Ticket.escalation_level == level,

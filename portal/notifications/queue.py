@@ -27,7 +27,7 @@ from sqlalchemy import (
     select,
 )
 
-from portal.database import DbSession, upsert
+from portal.database import DbSession, among, upsert
 from portal.models import Event, Milestone, OutboxMessage, Tenant, Ticket
 from portal.models.base import UTCDateTime
 from portal.models.outbox import OutboxStatus
@@ -125,7 +125,7 @@ def queue_for_events(session: DbSession, kind: Notice, event_ids: Collection[int
         due_at=Ticket.next_due_at,
         occurred_at=Event.at,
     )
-    rows = rows.where(Event.id.in_(event_ids))
+    rows = rows.where(among(session, Event.id, event_ids))
     if recipients.staff:
         rows = rows.where(or_(Event.actor_id.is_(None), recipients.user_id != Event.actor_id))
     return _insert(session, rows)
@@ -155,6 +155,6 @@ def queue_for_milestones(
         )
         rows = rows.where(Milestone.met_at.is_(None), stamp == at)
         if milestone_ids is not None:
-            rows = rows.where(Milestone.id.in_(milestone_ids))
+            rows = rows.where(among(session, Milestone.id, milestone_ids))
         queued += _insert(session, rows)
     return queued
