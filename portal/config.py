@@ -28,6 +28,10 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_FAILURES_PER_ADDRESS": 30,
     "LOGIN_FAILURE_WINDOW_SECONDS": 900,
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed.
+    # 0 (direct) ignores the headers, so a client cannot choose the address the login
+    # throttle counts; behind one proxy every client would share its address unless 1.
+    "TRUSTED_PROXIES": 0,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
@@ -121,6 +125,11 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _without_prepared_statements(
             app.config["SQLALCHEMY_ENGINE_OPTIONS"]
         )
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        # Attachments are the largest thing anyone sends; a bigger body is refused with
+        # 413 before it is read, not buffered whole.
+        files = app.config["ATTACHMENT_MAX_BYTES"] * app.config["ATTACHMENT_MAX_FILES"]
+        app.config["MAX_CONTENT_LENGTH"] = files + 1024 * 1024
     # The remember-me cookie is as good as a password: it travels like the session's.
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     if not app.config.get("SECRET_KEY"):

@@ -52,7 +52,7 @@ from portal.workflow.intake import (
     COMPLAINT_KINDS,
     REPEAT_LOOKBACK,
     TicketIn,
-    _check,
+    check_ticket_in,
     ticket_facts,
 )
 from portal.workflow.states import Status
@@ -203,7 +203,7 @@ def _import(
         except ValidationError as exc:
             problems.append((line, _reason(exc)))
             continue
-        found = _check(policy, data, now)
+        found = check_ticket_in(policy, data, now)
         if found:
             problems.append((line, "; ".join(f"{k}: {v}" for k, v in found.items())))
         else:

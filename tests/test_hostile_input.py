@@ -132,6 +132,17 @@ def test_malformed_api_bodies_answer_4xx(app, world):
     assert tickets() == 1
 
 
+def test_a_body_larger_than_any_upload_is_refused_before_it_is_read(app, world):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    assert limit > app.config["ATTACHMENT_MAX_BYTES"] * app.config["ATTACHMENT_MAX_FILES"]
+    headers = api(world, **{"Content-Type": "application/json"})
+    oversized = b'{"subject": "' + b"x" * limit + b'"}'
+    response = app.test_client().post("/api/v1/tickets", data=oversized, headers=headers)
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "request_entity_too_large"
+    assert tickets() == 1
+
+
 @FEW
 @given(subject=TEXT, name=TEXT, phone=TEXT, amount=TEXT)
 def test_the_customer_form_stores_or_explains(app, world, subject, name, phone, amount):

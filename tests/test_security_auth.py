@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import AuditEntry
-from tests.conftest import PASSWORD, csrf_token, login, make_tenant, make_user
+from tests.conftest import PASSWORD, csrf_token, login, make_app, make_tenant, make_user
 from tests.security_world import build_world
 
 WRONG = "not the password"
@@ -90,6 +90,26 @@ def test_failures_are_in_the_audit_log_of_the_accounts_tenant(client, agent):
     assert by_kind["login_account"].tenant_id == agent.tenant_id
     assert by_kind["login_account"].object_id == agent.email
     assert by_kind["login_address"].tenant_id is None
+
+
+def failed_addresses():
+    rows = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "login_address"))
+    return [row.object_id for row in rows]
+
+
+def test_a_forwarded_address_is_believed_only_from_a_trusted_proxy(app, migrated_url, agent):
+    forged = {"X-Forwarded-For": "203.0.113.9"}
+    token = csrf_token(client := app.test_client())
+    form = {"email": agent.email, "password": WRONG, "csrf_token": token}
+    client.post("/login", data=form, headers=forged, environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    assert failed_addresses() == ["10.0.0.7"]  # direct: the header is the client's word
+
+    proxied = make_app(migrated_url, TRUSTED_PROXIES=1)
+    with proxied.app_context():
+        client = proxied.test_client()
+        form["csrf_token"] = csrf_token(client)
+        client.post("/login", data=form, headers=forged, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert sorted(failed_addresses()) == ["10.0.0.7", "203.0.113.9"]
 
 
 # --- session and cookies ---------------------------------------------------------------

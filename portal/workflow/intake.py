@@ -86,7 +86,8 @@ def reasons_locale(tenant: Tenant) -> Locale:
     return "zh" if tenant.locale.startswith("zh") else "en"
 
 
-def _check(policy: Policy, data: TicketIn, now: datetime) -> dict[str, str]:
+def check_ticket_in(policy: Policy, data: TicketIn, now: datetime) -> dict[str, str]:
+    """What the policy refuses in ``data``, by field; empty when it is acceptable."""
     doc = policy.document
     problems = {f"fields.{k}": v for k, v in validate_fields(data.fields, doc.fields).items()}
     if data.kind not in doc.kinds:
@@ -295,7 +296,7 @@ def _checked(
 ) -> _Checked:
     version = active_version(session, tenant)
     policy = policy_of(registry, version)
-    problems = _check(policy, data, now)
+    problems = check_ticket_in(policy, data, now)
     related = None
     if data.related_ticket:
         related = ticket_by_number(session, tenant, data.related_ticket)
