@@ -60,7 +60,11 @@ class AuditEntry(Base):
     """
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index(None, "tenant_id", "at"),)
+    __table_args__ = (
+        Index(None, "tenant_id", "at"),
+        # The login throttle counts the recent failures of one account or address.
+        Index(None, "object_type", "object_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
