@@ -33,7 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         web,
     )
     from portal.config import load_config
-    from portal.database import tune_postgresql
+    from portal.database import tune_connections
     from portal.extensions import csrf, db, migrate
     from portal.plugins import build_registry
 
@@ -44,7 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     notifications.init_app(app)
     db.init_app(app)
     with app.app_context():
-        tune_postgresql(db.engine)
+        tune_connections(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     app.extensions["tousu.sectors"] = build_registry(app.config["EXTRA_SECTORS"])

@@ -1,5 +1,5 @@
 """Session typing, the dialect differences services meet (upserts, id lists), and the
-settings of each PostgreSQL connection."""
+settings of each new connection."""
 
 from __future__ import annotations
 
@@ -32,19 +32,39 @@ def among(session: DbSession, column: Any, ids: Collection[int]) -> ColumnElemen
     return column.in_(ids)
 
 
-def tune_postgresql(engine: Engine) -> None:
-    """Turn JIT compilation off on every PostgreSQL connection. The jobs' and reports'
-    statements are costed high enough to be compiled, and compiling took 200 ms of a
-    450 ms statement that runs every minute (docs/performance.md); they are short
-    enough that compiled expressions never pay that back."""
-    if engine.dialect.name != "postgresql":
-        return
+#: How long a SQLite writer waits for another's transaction before "database is locked":
+#: the embedded default's jobs hold theirs for seconds, longer than sqlite3's 5 s.
+SQLITE_BUSY_MS = 60_000
 
-    @event.listens_for(engine, "connect")
-    def _no_jit(dbapi_connection: Any, _record: Any) -> None:
-        # SET inside a transaction would be undone by the pool's first rollback.
-        autocommit = dbapi_connection.autocommit
-        dbapi_connection.autocommit = True
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET jit = off")
-        dbapi_connection.autocommit = autocommit
+
+def tune_connections(engine: Engine) -> None:
+    """Settings of every new connection.
+
+    PostgreSQL: JIT off. The jobs' and reports' statements are costed high enough to be
+    compiled, and compiling took 200 ms of a 450 ms statement that runs every minute
+    (docs/performance.md); they are too short to pay that back.
+
+    SQLite (the embedded default, where the dev server and the scheduler's jobs share
+    one file): write-ahead logging, so pages keep reading while a job writes, and a
+    long busy timeout, so a writer waits its turn instead of failing.
+    """
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _postgresql_settings)
+    elif engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_settings)
+
+
+def _postgresql_settings(dbapi_connection: Any, _record: Any) -> None:
+    # SET inside a transaction would be undone by the pool's first rollback.
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    dbapi_connection.autocommit = autocommit
+
+
+def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+    cursor.close()

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -99,6 +100,14 @@ def _defaults() -> dict[str, object]:
     return {"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
 
 
+def executors(app: Flask) -> dict[str, ThreadPoolExecutor]:
+    """SQLite has one writer at a time: its jobs run one after another, not side by
+    side waiting on each other's locks. PostgreSQL runs them in parallel."""
+    with app.app_context():
+        workers = 1 if db.engine.dialect.name == "sqlite" else 10
+    return {"default": ThreadPoolExecutor(workers)}
+
+
 def run_forever(app: Flask) -> None:
     """Wait to become leader, then run the jobs until the process is stopped."""
     with app.app_context():
@@ -106,7 +115,9 @@ def run_forever(app: Flask) -> None:
     while not leadership.try_acquire():
         time.sleep(STANDBY_POLL_SECONDS)
     log.info("scheduler %d is the leader", os.getpid())
-    scheduler = BlockingScheduler(job_defaults=_defaults(), timezone="UTC")
+    scheduler = BlockingScheduler(
+        job_defaults=_defaults(), executors=executors(app), timezone="UTC"
+    )
     configure(app, scheduler, leadership)
     try:
         scheduler.start()
@@ -121,7 +132,9 @@ def start_in_background(app: Flask) -> BackgroundScheduler | None:
     if not leadership.try_acquire():
         log.warning("another scheduler is running; this server runs none")
         return None
-    scheduler = BackgroundScheduler(job_defaults=_defaults(), timezone="UTC", daemon=True)
+    scheduler = BackgroundScheduler(
+        job_defaults=_defaults(), executors=executors(app), timezone="UTC", daemon=True
+    )
     configure(app, scheduler, leadership)
     scheduler.start()
     return scheduler
