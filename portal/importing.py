@@ -53,7 +53,7 @@ from portal.workflow.intake import (
     REPEAT_LOOKBACK,
     TicketIn,
     check_ticket_in,
-    ticket_facts,
+    new_ticket_facts,
 )
 from portal.workflow.states import Status
 
@@ -238,19 +238,7 @@ def _import(
             tickets, customer_ids, numbers, ticket_ids, strict=True
         ):
             matter = (customer_id, data.category)
-            facts = ticket_facts(
-                registry,
-                tenant,
-                kind=data.kind,
-                channel=data.channel,
-                category=data.category,
-                fields=data.fields,
-                anonymous=data.customer.anonymous,
-                has_contact=bool(data.customer.phone or data.customer.email),
-                occurred_at=data.occurred_at,
-                prior=prior[matter][:PRIOR_LIMIT],
-                now=now,
-            )
+            facts = new_ticket_facts(registry, tenant, data, prior[matter][:PRIOR_LIMIT], now)
             result = classify(policy.compiled, facts)
             outcome = shared.setdefault(
                 (tuple(result.validity_reasons), tuple(result.reasons)),

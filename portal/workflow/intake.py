@@ -187,6 +187,29 @@ def ticket_facts(
     )
 
 
+def new_ticket_facts(
+    registry: SectorRegistry,
+    tenant: Tenant,
+    data: TicketIn,
+    prior: list[datetime],
+    now: datetime,
+) -> TicketFacts:
+    """``ticket_facts`` of a ticket being opened from ``data``."""
+    return ticket_facts(
+        registry,
+        tenant,
+        kind=data.kind,
+        channel=data.channel,
+        category=data.category,
+        fields=data.fields,
+        anonymous=data.customer.anonymous,
+        has_contact=bool(data.customer.phone or data.customer.email),
+        occurred_at=data.occurred_at,
+        prior=prior,
+        now=now,
+    )
+
+
 @dataclass(frozen=True)
 class Received:
     """What became of a ticket handed in to :func:`receive_ticket`."""
@@ -319,19 +342,7 @@ def _create(
     version, policy = checked.version, checked.policy
     customer = _customer(session, data.customer)
     prior = _prior_complaints(session, customer, data.category, now)
-    facts = ticket_facts(
-        registry,
-        tenant,
-        kind=data.kind,
-        channel=data.channel,
-        category=data.category,
-        fields=data.fields,
-        anonymous=data.customer.anonymous,
-        has_contact=bool(data.customer.phone or data.customer.email),
-        occurred_at=data.occurred_at,
-        prior=prior,
-        now=now,
-    )
+    facts = new_ticket_facts(registry, tenant, data, prior, now)
     result = classify(policy.compiled, facts)
     calendar = tenant_calendar(session, tenant, now.astimezone(ZoneInfo(tenant.timezone)).date())
     planned = [
