@@ -443,7 +443,7 @@ class _Writer:
         self.session = session
         self.postgres = session.get_bind().dialect.name == "postgresql"
         self._next: dict[str, int] = {}
-        self._queue: queue.Queue[tuple[str, list[str]] | None] = queue.Queue(maxsize=4)
+        self._queue: queue.Queue[tuple[str, list[tuple[Any, ...]]] | None] = queue.Queue(maxsize=4)
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
@@ -476,31 +476,29 @@ class _Writer:
             return
         names = list(rows[0])
         defaults = _scalar_defaults(table, names)
-        json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+        json_columns = [c.name for c in table.columns if isinstance(c.type, JSON)]
         # Rows share their JSON values where they can (a plan's rules, the reasons of
-        # one classification outcome): each distinct object is encoded once.
+        # one classification outcome): each distinct object is encoded once, and COPY
+        # reads the text into the column's JSON type.
         encoded: dict[int, str] = {}
-
-        def as_json(value: Any) -> str:
-            text = encoded.get(id(value))
-            if text is None:
-                text = encoded[id(value)] = _copy_json(value)
-            return text
-
-        formats = [as_json if name in json_columns else _copy_text for name in names]
-        extra = "".join("\t" + _copy_text(v) for v in defaults.values())
-        lines = [
-            "\t".join([f(row[n]) for f, n in zip(formats, names, strict=True)]) + extra + "\n"
-            for row in rows
-        ]
+        for row in rows:
+            for name in json_columns:
+                value = row.get(name)
+                if value is not None:
+                    text = encoded.get(id(value))
+                    if text is None:
+                        text = encoded[id(value)] = json.dumps(value, ensure_ascii=False)
+                    row[name] = text
+        extra = tuple(defaults.values())
+        values = [(*row.values(), *extra) for row in rows]
         sql = f"COPY {table.name} ({', '.join([*names, *defaults])}) FROM STDIN"
         if self._thread is None:
             raw = self.session.connection().connection.driver_connection
             self._thread = threading.Thread(target=self._copy, args=(raw,), daemon=True)
             self._thread.start()
-        self._put((sql, lines))
+        self._put((sql, values))
 
-    def _put(self, item: tuple[str, list[str]] | None) -> None:
+    def _put(self, item: tuple[str, list[tuple[Any, ...]]] | None) -> None:
         while self._thread is not None and self._thread.is_alive():
             try:
                 self._queue.put(item, timeout=0.5)
@@ -513,9 +511,10 @@ class _Writer:
         try:
             with raw.cursor() as cur:
                 while (item := self._queue.get()) is not None:
-                    sql, lines = item
+                    sql, values = item
                     with cur.copy(sql) as copy:
-                        copy.write("".join(lines))
+                        for row in values:
+                            copy.write_row(row)
         except BaseException as exc:  # handed to the caller's thread by finish()
             self._error = exc
 
@@ -537,32 +536,6 @@ class _Writer:
         if self._error is not None:
             error, self._error = self._error, None
             raise error
-
-
-def _copy_text(value: Any) -> str:
-    """A value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        return repr(value)
-    return _escape(str(value))
-
-
-def _copy_json(value: Any) -> str:
-    return _escape(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
-
-
-def _escape(value: str) -> str:
-    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        value = value.replace("\\", "\\\\").replace("\t", "\\t")
-        value = value.replace("\n", "\\n").replace("\r", "\\r")
-    return value
 
 
 def _scalar_defaults(table: Table, given: list[str]) -> dict[str, Any]:
