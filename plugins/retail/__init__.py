@@ -20,7 +20,16 @@ from plugins.retail.model import RetailPolicy
 from plugins.retail.policy import default_policy
 from plugins.retail.presets import PRESETS
 from plugins.retail.reports import report_sections
-from portal.hookspecs import Guidance, PolicyPreset, ReportSection, SectorInfo, hookimpl
+from plugins.retail.threat_alert import FLAG as THREAT_ALERT_FLAG
+from plugins.retail.threat_alert import THREAT_ALERT
+from portal.hookspecs import (
+    Guidance,
+    PolicyPreset,
+    ReportSection,
+    SectorInfo,
+    SectorJob,
+    hookimpl,
+)
 
 __version__ = "1.0.0"
 
@@ -52,7 +61,8 @@ def sector_policy_presets() -> list[PolicyPreset]:
 
 @hookimpl
 def sector_guidance(ticket: Any, document: RetailPolicy, locale: str) -> list[Guidance]:
-    return guidance_for(document, ticket.category, locale)
+    threat = bool((ticket.fields or {}).get(THREAT_ALERT_FLAG))
+    return guidance_for(document, ticket.category, threat, locale)
 
 
 @hookimpl
@@ -77,3 +87,8 @@ def sector_action_guard(
     locale: str,
 ) -> list[str]:
     return confirmation_objections(ticket, action, actor_role, data, document, locale)
+
+
+@hookimpl
+def sector_jobs() -> list[SectorJob]:
+    return [THREAT_ALERT]

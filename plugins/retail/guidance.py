@@ -155,15 +155,27 @@ RETURN_CONFIRMATION: dict[str, Any] = {
 }
 
 
-def guidance_for(document: RetailPolicy, category: str | None, locale: str) -> list[Guidance]:
-    """The six reception steps, then the procedure for the ticket's cause if it has one."""
+# seed 000 §Ⅷ art 3 item 4; plugins/retail/threat_alert.py tells the supervisors too.
+THREAT_STEPS = [
+    label("Call the police (110) now", "立即报警（110）"),
+    label("Tell the store manager at once", "立即通知门店经理"),
+    label("Keep staff and customers away from danger", "保护员工和其他顾客的安全"),
+]
+
+
+def guidance_for(
+    document: RetailPolicy, category: str | None, threat: bool, locale: str
+) -> list[Guidance]:
+    """The police alert first when the customer threatens, then the six reception steps,
+    then the procedure for the ticket's cause if it has one."""
     lang: Locale = "zh" if locale == "zh" else "en"
     titles = {
-        "en": ("Receiving the customer", "Procedure for this cause"),
-        "zh": ("接待六步", "本类投诉处理程序"),
+        "en": ("Threat: act now", "Receiving the customer", "Procedure for this cause"),
+        "zh": ("威胁：立即处置", "接待六步", "本类投诉处理程序"),
     }[lang]
-    found = [Guidance(titles[0], [step.label.text(lang) for step in document.reception_steps])]
+    found = [Guidance(titles[0], [step[lang] for step in THREAT_STEPS])] if threat else []
+    found.append(Guidance(titles[1], [step.label.text(lang) for step in document.reception_steps]))
     for procedure in document.procedures:
         if procedure.category == category:
-            found.append(Guidance(titles[1], [step.text(lang) for step in procedure.steps]))
+            found.append(Guidance(titles[2], [step.text(lang) for step in procedure.steps]))
     return found

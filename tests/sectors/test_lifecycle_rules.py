@@ -12,11 +12,13 @@ from sqlalchemy import func, select
 from plugins.banking.demo import demo_tickets as banking_demo
 from plugins.property.month_rule import retier_unsolved
 from plugins.retail.demo import demo_tickets as retail_demo
+from plugins.retail.threat_alert import alert_threats
 from portal.extensions import db
 from portal.models import Event
+from portal.notifications.recipients import Notice
 from portal.tenancy import ALL_TENANTS, tenant_scope
-from tests.conftest import make_tenant, make_user
-from tests.jobs_kit import new_ticket, review_at
+from tests.conftest import login, make_tenant, make_user
+from tests.jobs_kit import new_ticket, outbox, review_at
 from tests.test_api import act, bearer, issue_key
 
 DEMO_NOW = datetime(2026, 9, 1, tzinfo=UTC)
@@ -150,3 +152,33 @@ def test_a_valid_complaint_unsolved_for_a_month_becomes_major(app):
     with tenant_scope(db.session, ALL_TENANTS):
         assert db.session.get(type(ticket), ticket.id).tier == "major"
     assert events("reclassify") == 1
+
+
+def test_a_threat_alerts_the_supervisors_once_and_tells_the_agent_to_call_110(
+    app, client, retail_store
+):
+    """seed 000 §Ⅷ art 3 item 4: 顾客威胁员工、财产或经营安全的，立即报警并通知门店经理."""
+    key, staff = retail_store
+    threat = first_demo(retail_demo(DEMO_NOW, 40), fields=lambda f: f.get("threat_to_staff"))
+    calm = first_demo(
+        retail_demo(DEMO_NOW, 40), kind="complaint", fields=lambda f: not f.get("threat_to_staff")
+    )
+    numbers = [
+        client.post("/api/v1/tickets", json=body, headers=bearer(key)).get_json()["number"]
+        for body in (threat, calm)
+    ]
+    tenant_id = staff["agent"].tenant_id
+
+    def run(at: datetime) -> dict[str, int]:
+        with tenant_scope(db.session, ALL_TENANTS):
+            return alert_threats(db.session, [tenant_id], at)
+
+    assert run(DEMO_NOW) == {"threats_alerted": 1}
+    assert run(DEMO_NOW) == {"threats_alerted": 0}
+    (alert,) = outbox(Notice.ESCALATE)
+    assert alert.recipient == staff["supervisor"].email
+    login(client, staff["agent"].email)
+    pages = [client.get(f"/desk/tickets/{n}", headers={"Accept-Language": "en"}) for n in numbers]
+    assert "Call the police (110) now" in pages[0].get_data(as_text=True)
+    assert "call the police (110)" in pages[0].get_data(as_text=True)  # the alert's reason
+    assert "110" not in pages[1].get_data(as_text=True)

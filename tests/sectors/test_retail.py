@@ -853,7 +853,7 @@ def test_the_desk_guidance_is_the_reception_steps_and_the_causes_procedure() -> 
     document = registry.call("retail", "sector_policy_model").model_validate(
         registry.call("retail", "sector_default_policy")
     )
-    ticket = SimpleNamespace(category="service_attitude")
+    ticket = SimpleNamespace(category="service_attitude", fields={})
     zh = registry.call("retail", "sector_guidance", ticket=ticket, document=document, locale="zh")
     assert [g.title for g in zh] == ["接待六步", "本类投诉处理程序"]
     assert zh[0].steps[0].startswith("倾听") and len(zh[0].steps) == 6
@@ -861,8 +861,8 @@ def test_the_desk_guidance_is_the_reception_steps_and_the_causes_procedure() -> 
     en = registry.call(
         "retail",
         "sector_guidance",
-        ticket=SimpleNamespace(category=None),
+        ticket=SimpleNamespace(category=None, fields={"threat_to_staff": True}),
         document=document,
         locale="en",
     )
-    assert [g.title for g in en] == ["Receiving the customer"]
+    assert [g.title for g in en] == ["Threat: act now", "Receiving the customer"]
