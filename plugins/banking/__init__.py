@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from plugins.banking import regulator_report
 from plugins.banking.demo import demo_tickets
 from plugins.banking.facts import derived_facts
 from plugins.banking.model import BankingPolicy
@@ -68,5 +69,9 @@ def sector_jobs() -> list[SectorJob]:
 
 
 @hookimpl
-def sector_action_guard(ticket: Any, action: str, assignee: Any, locale: str) -> list[str]:
-    return recusal_objections(ticket, assignee, locale) if action == "assign" else []
+def sector_action_guard(
+    ticket: Any, action: str, actor_role: str, data: Any, assignee: Any, locale: str
+) -> list[str]:
+    if action == "assign":
+        return recusal_objections(ticket, assignee, locale)
+    return regulator_report.confirmation_objections(action, actor_role, data, locale)

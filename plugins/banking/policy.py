@@ -282,6 +282,8 @@ TIERS = [
                 "start": "classified",
                 "duration": {"amount": 24, "unit": "hours"},
                 "kinds": ["complaint"],
+                # Recorded as the regulator's confirmation (plugins/banking/regulator_report.py).
+                "met_by": ["confirm:regulator"],
             },
             _decision(_days(15)),  # order art 18
             _REVIEW,

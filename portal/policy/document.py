@@ -104,7 +104,12 @@ Unit = Literal[
     "requested",
 ]
 Start = Literal["created", "accepted", "classified", "escalated", "resolved", "replied"]
-MetBy = Literal["accept", "assign", "reply", "resolve", "callback", "close"]
+#: An action that meets a milestone; ``confirm:PARTY`` is a confirmation by that party
+#: (banking's report to the regulator, recorded as the regulator's confirmation).
+MetBy = (
+    Literal["accept", "assign", "reply", "resolve", "callback", "close"]
+    | Annotated[str, StringConstraints(pattern=r"^confirm:[a-z0-9_]{1,63}$")]
+)
 Operator = Literal["==", "!=", "<", "<=", ">", ">=", "in", "not_in", "contains"]
 
 # Units the deadline calculator only takes whole amounts of.
@@ -560,7 +565,8 @@ class MilestoneRule(_Model):
     kinds: Annotated[list[Kind], Field(min_length=1)] | None = None
     """The kinds of ticket it applies to; all kinds when absent."""
     met_by: Annotated[list[MetBy], Field(min_length=1)] | None = None
-    """The lifecycle actions that meet it. When absent it follows its name:
+    """The lifecycle actions that meet it (``confirm:PARTY``: a ``confirm`` action naming
+    that party). When absent it follows its name:
     ``first_response`` by accept or reply, ``forward`` by assign, ``reply`` by reply,
     ``resolve`` by resolve, ``callback`` by callback; any other name by resolve."""
     label: Label | None = None

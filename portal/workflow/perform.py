@@ -106,7 +106,9 @@ def perform(
         target = details.pop("_target", action.target)
         if target is not None:
             ticket.status = target
-        _move_clocks(session, registry, tenant, policy, ticket, action, now)
+        # A confirmation meets the milestones waiting for its party ("confirm:regulator").
+        meets = {f"confirm:{details['party']}"} if name == "confirm" else {name}
+        _move_clocks(session, registry, tenant, policy, ticket, action, meets, now)
         if ticket.status in FINISHED:
             ticket.closed_at = now
         ticket.updated_at = now
@@ -370,11 +372,12 @@ def _move_clocks(
     policy: Policy,
     ticket: Ticket,
     action: Action,
+    meets: set[str],
     now: datetime,
 ) -> None:
     running = [m for m in ticket.milestones if m.met_at is None and m.cancelled_at is None]
     for milestone in running:
-        if action.name in milestone.rule.get("met_by", ()):
+        if meets.intersection(milestone.rule.get("met_by", ())):
             milestone.met_at = now
     if action.name == "wait_customer":
         for milestone in running:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -182,3 +182,48 @@ def test_a_threat_alerts_the_supervisors_once_and_tells_the_agent_to_call_110(
     assert "Call the police (110) now" in pages[0].get_data(as_text=True)
     assert "call the police (110)" in pages[0].get_data(as_text=True)  # the alert's reason
     assert "110" not in pages[1].get_data(as_text=True)
+
+
+def test_a_major_complaint_is_reported_to_the_regulator_within_its_deadline(app, client):
+    """order art 29; 2007 notice art 8: 重大投诉及时向监管机构报告. Recorded as the
+    regulator's confirmation by a supervisor; left unrecorded, the review breaches it."""
+    tenant = make_tenant("bank", sector="banking", locale="en")
+    agent, supervisor = make_user(tenant, "agent"), make_user(tenant, "supervisor")
+    key = issue_key(tenant)
+    body = first_demo(
+        banking_demo(DEMO_NOW, 40), fields=lambda f: f.get("regulator_designated_major")
+    )
+    numbers = []
+    for phone in ("13900000001", "13900000002"):
+        created = client.post(
+            "/api/v1/tickets",
+            json={
+                **body,
+                "customer": {**body["customer"], "phone": phone},
+                "requested_due_at": None,
+            },
+            headers=bearer(key),
+        )
+        assert created.status_code == 201, created.get_json()
+        numbers.append(created.get_json()["number"])
+    for number in numbers:
+        assert act(client, key, number, "accept", agent.email).status_code == 200
+
+    def report(number: str) -> dict[str, Any]:
+        ticket = client.get(f"/api/v1/tickets/{number}", headers=bearer(key)).get_json()
+        assert ticket["classification"]["tier"] == "major"
+        return next(m for m in ticket["milestones"] if m["name"] == "regulator_report")
+
+    reported = {"party": "regulator", "note": "12378 online form, ref 2026-0901"}
+    by_agent = act(client, key, numbers[0], "confirm", agent.email, reported)
+    assert by_agent.status_code == 422 and "supervisor" in by_agent.get_json()["error"]["message"]
+    other = act(client, key, numbers[0], "confirm", supervisor.email, {"party": "branch"})
+    assert other.status_code == 422
+    assert report(numbers[0])["met_at"] is None
+    assert act(client, key, numbers[0], "confirm", supervisor.email, reported).status_code == 200
+    assert report(numbers[0])["met_at"] is not None
+
+    unreported = report(numbers[1])
+    review_at(datetime.fromisoformat(unreported["due_at"]) + timedelta(minutes=1))
+    assert report(numbers[1])["breached"] is True
+    assert report(numbers[0])["breached"] is False
