@@ -34,13 +34,14 @@ def _days(amount: int) -> dict[str, Any]:
 def _decision(duration: dict[str, Any]) -> dict[str, Any]:
     """The art 18 deadline: decide and tell the complainant, counted from receipt. The
     clock stops for external appraisal, testing or valuation (art 18) and mediation
-    (art 23), hence pausable."""
+    (art 23), hence pausable; new facts or reasons start it again (art 18)."""
     return {
         "name": DECISION,
         "label": label("Decision notified to the complainant", "作出处理决定并告知投诉人"),
         "start": "created",
         "duration": duration,
         "pausable": True,
+        "restart_on_new_facts": True,
         "kinds": ["complaint"],
     }
 

@@ -562,6 +562,9 @@ class MilestoneRule(_Model):
     duration: Duration
     default: FixedDuration | None = None
     pausable: bool = False
+    restart_on_new_facts: bool | None = None
+    """When true, the customer's new facts or reasons (the ``new_facts`` action) start it again
+    from that moment (banking: order art 18)."""
     kinds: Annotated[list[Kind], Field(min_length=1)] | None = None
     """The kinds of ticket it applies to; all kinds when absent."""
     met_by: Annotated[list[MetBy], Field(min_length=1)] | None = None

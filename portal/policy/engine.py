@@ -75,6 +75,7 @@ def rule_of(milestone: MilestoneRule, may_lengthen: bool) -> dict[str, Any]:
         "default": {"amount": default.amount, "unit": default.unit} if default else None,
         "may_lengthen": may_lengthen,
         "pausable": milestone.pausable,
+        "restart_on_new_facts": bool(milestone.restart_on_new_facts),
         "met_by": met_by(milestone.name, milestone.met_by),
     }
 

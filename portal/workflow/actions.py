@@ -72,6 +72,7 @@ ACTIONS: dict[str, Action] = {
         Action("note", _l("Add internal note"), frozenset(Status), None, STAFF),
         Action("link_repeat", _l("Link to an earlier ticket"), frozenset(Status), None, STAFF),
         Action("confirm", _l("Record a confirmation"), WORKING, None, STAFF),
+        Action("new_facts", _l("Record new facts or reasons"), WORKING, None, STAFF),
         Action(
             "wait_customer",
             _l("Wait for the customer"),

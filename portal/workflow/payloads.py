@@ -129,6 +129,7 @@ PAYLOADS: dict[str, type[_Payload]] = {
     "note": Note,
     "link_repeat": LinkRepeat,
     "confirm": Confirm,
+    "new_facts": Note,
     "wait_customer": Reason,
     "resume": Empty,
     "reply": Reply,

@@ -347,6 +347,7 @@ _EFFECTS: dict[str, Callable[..., Effect]] = {
     "note": _text("text"),
     "link_repeat": _link_repeat,
     "confirm": _confirm,
+    "new_facts": _text("text"),
     "wait_customer": _text("reason"),
     "reply": _text("message"),
     "resolve": _text("summary"),
@@ -379,6 +380,13 @@ def _move_clocks(
     for milestone in running:
         if meets.intersection(milestone.rule.get("met_by", ())):
             milestone.met_at = now
+    if action.name == "new_facts":
+        calendar = tenant_calendar(
+            session, tenant, now.astimezone(ZoneInfo(tenant.timezone)).date()
+        )
+        for milestone in running:
+            if milestone.rule.get("restart_on_new_facts"):
+                _restart(milestone, calendar, ticket, now)
     if action.name == "wait_customer":
         for milestone in running:
             if milestone.rule.get("pausable") and milestone.paused_at is None:
@@ -407,6 +415,16 @@ def _resume(milestone: Milestone, calendar: Any, ticket: Ticket, now: datetime) 
         [milestone.paused_at.astimezone(UTC).isoformat(), now.astimezone(UTC).isoformat()],
     ]
     milestone.paused_at = None
+    milestone.due_at, milestone.provisional = recompute_due(
+        milestone, calendar, ticket.requested_due_at
+    )
+
+
+def _restart(milestone: Milestone, calendar: Any, ticket: Ticket, now: datetime) -> None:
+    """Count the milestone again from ``now``: earlier pauses, warnings and breaches
+    belong to the clock that stopped (the timeline keeps them)."""
+    milestone.started_at, milestone.pauses = now, []
+    milestone.paused_at = milestone.warned_at = milestone.breached_at = None
     milestone.due_at, milestone.provisional = recompute_due(
         milestone, calendar, ticket.requested_due_at
     )

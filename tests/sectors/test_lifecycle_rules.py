@@ -227,3 +227,31 @@ def test_a_major_complaint_is_reported_to_the_regulator_within_its_deadline(app,
     review_at(datetime.fromisoformat(unreported["due_at"]) + timedelta(minutes=1))
     assert report(numbers[1])["breached"] is True
     assert report(numbers[0])["breached"] is False
+
+
+def test_new_facts_start_the_decision_clock_again(app):
+    """order art 18: 投诉人提出新的事实和理由的，处理时限重新计算. The 15-day decision
+    deadline counts again from the day the new facts arrive; a note moves nothing."""
+    from tests.jobs_kit import act as perform_at
+    from tests.jobs_kit import fresh
+
+    tenant = make_tenant("bank", sector="banking")
+    agent = make_user(tenant, "agent")
+    body = first_demo(banking_demo(DEMO_NOW, 40), kind="complaint", channel="hotline")
+    body = {k: v for k, v in body.items() if k not in ("requested_due_at", "customer")}
+    received = datetime(2026, 11, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    ticket = new_ticket(tenant, received, **body)
+
+    def decision() -> datetime:
+        return next(m.due_at for m in fresh(ticket).milestones if m.name == "decision")
+
+    # Calendar days run to the end of the last one (2 November + 15 days, at midnight).
+    first = datetime(2026, 11, 18, 0, 0, tzinfo=received.tzinfo)
+    assert decision() == first
+    perform_at(tenant, ticket, "accept", agent, received + timedelta(days=1))
+    perform_at(tenant, ticket, "note", agent, received + timedelta(days=9), text="called")
+    assert decision() == first
+    new_facts = received + timedelta(days=10)
+    perform_at(tenant, ticket, "new_facts", agent, new_facts, text="a second statement")
+    assert decision() == datetime(2026, 11, 28, 0, 0, tzinfo=received.tzinfo)
+    assert events("new_facts") == 1
