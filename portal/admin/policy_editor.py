@@ -50,7 +50,7 @@ STARTS = (
     ("replied", _l("when replied")),
     ("resolved", _l("when resolved")),
 )
-_MILESTONE_KEYS = {"name", "start", "duration", "pausable"}
+_MILESTONE_KEYS = {"name", "start", "duration", "pausable", "restart_on_new_facts"}
 _TIER_KEYS = {"key", "label", "when", "milestones", "escalation_target", "extension"}
 
 
@@ -68,6 +68,7 @@ class MilestoneRow(Form):
     )
     duration_unit = SelectField(_l("Unit"), choices=UNITS)
     pausable = BooleanField(_l("Pauses while pending the customer"))
+    restart_on_new_facts = BooleanField(_l("Restarts when the customer brings new facts"))
     rest = HiddenField()
 
 
@@ -130,6 +131,7 @@ def _milestone(item: dict[str, Any]) -> dict[str, Any]:
         "duration_amount": duration.get("amount"),
         "duration_unit": duration.get("unit", "calendar_days"),
         "pausable": item.get("pausable", False),
+        "restart_on_new_facts": bool(item.get("restart_on_new_facts")),
         "rest": json.dumps(rest, ensure_ascii=False) if rest else "",
     }
 
@@ -208,6 +210,7 @@ def document_from(base: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
                 "start": m["start"],
                 "duration": {"amount": _number(m["duration_amount"]), "unit": m["duration_unit"]},
                 **({"pausable": True} if m["pausable"] else {}),
+                **({"restart_on_new_facts": True} if m["restart_on_new_facts"] else {}),
             }
             for j, m in enumerate(row["milestones"])
         ]

@@ -247,3 +247,18 @@ def test_the_versions_page_says_who_saved_what_and_which_is_active(admin, tenant
     page = admin.get("/admin/policy/", headers=EN).get_data(as_text=True)
     assert "draft one" in page and "tenant_admin of alpha" in page
     assert page.index('data-version="2"') < page.index("draft</span>") < page.index("active</span>")
+
+
+def test_a_milestone_can_be_set_to_restart_on_new_facts_and_back(admin, tenant):
+    fields = editor(admin)
+    box = IMPORTANT_RESOLVE.replace("duration_amount", "restart_on_new_facts")
+    assert box not in fields
+    assert save(admin, fields, comment="new facts restart", **{box: "y"}).status_code == 302
+    restarted = versions(tenant)[-1].document["tiers"][1]["milestones"][1]
+    assert restarted["restart_on_new_facts"] is True
+
+    fields = editor(admin, versions(tenant)[-1].id)
+    assert fields[box] == "y"
+    del fields[box]
+    assert save(admin, fields, comment="not any more").status_code == 302
+    assert "restart_on_new_facts" not in versions(tenant)[-1].document["tiers"][1]["milestones"][1]
