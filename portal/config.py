@@ -42,7 +42,7 @@ DEFAULTS: dict[str, Any] = {
     # Rows the review claims and commits at a time (docs/jobs.md).
     "REVIEW_BATCH_SIZE": 2000,
     # Per job id, a schedule replacing the job's own: seconds, or a crontab line read in
-    # JOB_TIMEZONE, e.g. {"reports": "15 1 * * *", "banking.review_sample": 43200}.
+    # JOB_TIMEZONE, e.g. {"reports": "15 1 * * *", "<sector>.<job>": 43200}.
     "JOB_SCHEDULES": {},
     "JOB_TIMEZONE": "Asia/Shanghai",
     # How often the reports of the current periods are refreshed (docs/reports.md).

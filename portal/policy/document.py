@@ -105,7 +105,7 @@ Unit = Literal[
 ]
 Start = Literal["created", "accepted", "classified", "escalated", "resolved", "replied"]
 #: An action that meets a milestone; ``confirm:PARTY`` is a confirmation by that party
-#: (banking's report to the regulator, recorded as the regulator's confirmation).
+#: (a report to an outside body, recorded as that body's confirmation).
 MetBy = (
     Literal["accept", "assign", "reply", "resolve", "callback", "close"]
     | Annotated[str, StringConstraints(pattern=r"^confirm:[a-z0-9_]{1,63}$")]
@@ -564,7 +564,7 @@ class MilestoneRule(_Model):
     pausable: bool = False
     restart_on_new_facts: bool | None = None
     """When true, the customer's new facts or reasons (the ``new_facts`` action) start it again
-    from that moment (banking: order art 18)."""
+    from that moment (a sector whose rules recount a deadline on new facts)."""
     kinds: Annotated[list[Kind], Field(min_length=1)] | None = None
     """The kinds of ticket it applies to; all kinds when absent."""
     met_by: Annotated[list[MetBy], Field(min_length=1)] | None = None
