@@ -25,6 +25,7 @@ from portal.hookspecs import SectorJob
 from portal.jobs.sql import as_json, hash_text, insert_events, lock_tenant
 from portal.models import Department, Event, PolicyVersion, Tenant, Ticket
 from portal.reports.periods import containing, local_today
+from portal.workflow.intake import reasons_locale
 from portal.workflow.states import Status
 
 JOB = "review_sample"
@@ -91,8 +92,7 @@ def _sample_tenant(session: DbSession, tenant: Tenant, now: datetime) -> int:
     wanted = math.ceil(settings.share * total) - already
     if wanted <= 0:
         return 0
-    language = "zh" if tenant.locale.startswith("zh") else "en"
-    text = _NOTE[language].format(period=period.key)
+    text = _NOTE[reasons_locale(tenant)].format(period=period.key)
     picks = (
         select(Ticket)
         .where(*closed, ~sampled)

@@ -20,6 +20,7 @@ from portal.database import DbSession
 from portal.hookspecs import SectorJob
 from portal.jobs.sql import insert_events, json_row, lock_tenant
 from portal.models import Milestone, Tenant, Ticket
+from portal.workflow.intake import reasons_locale
 from portal.workflow.states import FINISHED
 
 JOB = "month_rule"
@@ -54,8 +55,8 @@ def retier_unsolved(session: DbSession, tenant_ids: list[int], now: datetime) ->
     for tenant_id in tenant_ids:
         if lock_tenant(session, f"property.{JOB}", tenant_id):
             tenant = session.get(Tenant, tenant_id)
-            chinese = tenant is not None and tenant.locale.startswith("zh")
-            reason = _REASON["zh" if chinese else "en"]
+            assert tenant is not None
+            reason = _REASON[reasons_locale(tenant)]
             data = json_row(tier_before=Ticket.tier, tier_after=MAJOR, reason=reason)
             ids = insert_events(session, _unsolved(tenant_id), "reclassify", now, data)
             if ids:

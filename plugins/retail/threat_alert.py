@@ -21,6 +21,7 @@ from portal.jobs.sql import as_json, insert_events, lock_tenant
 from portal.models import Event, Tenant, Ticket
 from portal.notifications.queue import queue_for_events
 from portal.notifications.recipients import Notice
+from portal.workflow.intake import reasons_locale
 from portal.workflow.states import FINISHED
 
 JOB = "threat_alert"
@@ -55,8 +56,8 @@ def alert_threats(session: DbSession, tenant_ids: list[int], now: datetime) -> d
     for tenant_id in tenant_ids:
         if lock_tenant(session, f"retail.{JOB}", tenant_id):
             tenant = session.get(Tenant, tenant_id)
-            chinese = tenant is not None and tenant.locale.startswith("zh")
-            data = as_json({"reason": _REASON["zh" if chinese else "en"], "trigger": TRIGGER})
+            assert tenant is not None
+            data = as_json({"reason": _REASON[reasons_locale(tenant)], "trigger": TRIGGER})
             events = insert_events(session, _unalerted(tenant_id), "escalate", now, data)
             queue_for_events(session, Notice.ESCALATE, events)
             alerted += len(events)

@@ -28,6 +28,7 @@ from sqlalchemy import (
     update,
 )
 
+from portal.config import DEFAULTS
 from portal.database import DbSession, among
 from portal.jobs import aftercare, complaint_batches
 from portal.jobs.escalation import escalate_breached
@@ -40,7 +41,6 @@ from portal.policy.document import PolicyDocument
 
 #: For a policy document saved without the key (every saved one has it today).
 DEFAULT_WARN_AT_SHARE = PolicyDocument.model_fields["warn_at_share"].default
-DEFAULT_BATCH_SIZE = 2000
 
 Step = Callable[[DbSession, datetime, int], dict[str, int]]
 
@@ -222,8 +222,8 @@ COUNTS = (
 
 def batch_size() -> int:
     if has_app_context():
-        return int(current_app.config.get("REVIEW_BATCH_SIZE", DEFAULT_BATCH_SIZE))
-    return DEFAULT_BATCH_SIZE
+        return int(current_app.config["REVIEW_BATCH_SIZE"])
+    return int(DEFAULTS["REVIEW_BATCH_SIZE"])
 
 
 def review(session: DbSession, now: datetime) -> dict[str, int]:
