@@ -98,10 +98,10 @@ def mark_breaches(session: DbSession, now: datetime) -> dict[str, int]:
 
 
 def breach_batch(session: DbSession, now: datetime, size: int) -> dict[str, int]:
-    """Up to ``size`` tickets with overdue milestones: stamp those milestones, flag the
-    tickets, queue the breach notices, then escalate each ticket one step and queue
-    the escalation notices. Breach notices go first, to the people responsible before
-    the escalation hands the ticket on."""
+    """Up to ``size`` tickets with overdue milestones: stamp those milestones, queue the
+    breach notices, then escalate each ticket one step, flag it breached and queue the
+    escalation notices. Breach notices go first, to the people responsible before the
+    escalation hands the ticket on."""
     # Driven from the running milestones (a small partial index on due_at), most overdue
     # first. Ordered by ticket id instead, the planner walks every milestone in that
     # order to skip a sort (bench B2, docs/performance.md).
@@ -126,13 +126,19 @@ def breach_batch(session: DbSession, now: datetime, size: int) -> dict[str, int]
         .execution_options(synchronize_session=False)
     ).all()
     breached = sorted({ticket_id for _, ticket_id in stamped})
-    flagged = _flag_breached_tickets(session, among(session, Ticket.id, breached))
+    newly_flagged = session.scalar(
+        select(func.count())
+        .select_from(Ticket)
+        .where(among(session, Ticket.id, breached), Ticket.breached.is_(False))
+    )
     queued = queue_for_milestones(session, now, [milestone_id for milestone_id, _ in stamped])
     events = escalate_breached(session, breached, now)
+    # Those the escalation did not flag: at the top of their chain, or without a policy.
+    _flag_breached_tickets(session, among(session, Ticket.id, breached))
     return {
         "claimed": len(tickets),
         "milestones_breached": len(stamped),
-        "tickets_breached": flagged,
+        "tickets_breached": newly_flagged or 0,
         "notices_queued": queued,
         "escalated": len(events),
         "escalation_notices": queue_for_events(session, Notice.ESCALATE, events),

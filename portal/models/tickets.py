@@ -19,6 +19,7 @@ class Customer(TenantScoped, Base):
 
     __tablename__ = "customers"
     __table_args__ = (Index(None, "tenant_id", "phone"),)
+    tenant_id_index = False
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str | None] = mapped_column(String(200))
@@ -37,6 +38,7 @@ class Ticket(TenantScoped, Base):
     """
 
     __tablename__ = "tickets"
+    tenant_id_index = False
     __table_args__ = (
         UniqueConstraint("tenant_id", "number"),
         # The desk queue filters by tenant and status, sorted by the nearest due time.
@@ -116,7 +118,7 @@ class Ticket(TenantScoped, Base):
         back_populates="ticket", order_by="Milestone.due_at", cascade="all, delete-orphan"
     )
     events: Mapped[list[Event]] = relationship(
-        back_populates="ticket", order_by="Event.at", cascade="all, delete-orphan"
+        back_populates="ticket", order_by="(Event.at, Event.id)", cascade="all, delete-orphan"
     )
 
     def __repr__(self) -> str:
@@ -131,11 +133,11 @@ class Milestone(TenantScoped, Base):
     """One deadline of a ticket (时限): first response, reply, resolve, callback, ..."""
 
     __tablename__ = "milestones"
+    tenant_id_index = False
     __table_args__ = (
         UniqueConstraint("ticket_id", "name"),
-        # The periodic review looks for unmet milestones by due time.
-        Index(None, "met_at", "due_at"),
-        # ... and for running ones past due: few of all milestones, so a partial index.
+        # The periodic review and the dashboard look for running milestones by due
+        # time: few of all milestones, so a partial index.
         Index(
             "ix_milestones_running_due_at",
             "due_at",
@@ -178,8 +180,11 @@ class Event(TenantScoped, Base):
     """One entry of a ticket's timeline. Append-only: rows are never updated."""
 
     __tablename__ = "events"
+    tenant_id_index = False
     __table_args__ = (
-        Index(None, "ticket_id", "at"),
+        # A ticket's timeline, and its latest event of a type (the review's callback
+        # and auto-close steps read it from the index alone, bench B2, 0010).
+        Index(None, "ticket_id", "type", "at"),
         # Reports: a tenant's escalations, reminders, callbacks of a period (bench B3, 0008).
         Index(None, "tenant_id", "type", "at"),
     )

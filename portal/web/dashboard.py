@@ -66,6 +66,7 @@ def figures(session: DbSession, tenant: Tenant, now: datetime, share: float) -> 
         Ticket.breached.is_(False),
         Milestone.met_at.is_(None),
         Milestone.cancelled_at.is_(None),
+        Milestone.breached_at.is_(None),  # what the running milestones' index holds
         Milestone.paused_at.is_(None),
         Milestone.due_at > now,
         risky_from <= epoch_seconds(literal(now, UTCDateTime())),
