@@ -29,6 +29,19 @@ class Customer(TenantScoped, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+#: The columns the desk queue filters on.
+QUEUE_FILTERS = [
+    "status",
+    "tier",
+    "breached",
+    "kind",
+    "channel",
+    "department_id",
+    "escalation_level",
+    "assignee_id",
+]
+
+
 class Ticket(TenantScoped, Base):
     """One case (工单). ``kind`` says whether it is a complaint, an inquiry, ...
 
@@ -41,22 +54,27 @@ class Ticket(TenantScoped, Base):
     tenant_id_index = False
     __table_args__ = (
         UniqueConstraint("tenant_id", "number"),
-        # The desk queue filters by tenant and status, sorted by the nearest due time.
-        Index(None, "tenant_id", "status", "next_due_at"),
-        Index(None, "tenant_id", "tier", "next_due_at"),
-        Index(None, "tenant_id", "breached", "next_due_at"),
+        # The desk queue: a tenant's tickets, nearest due first, with every column it
+        # filters on carried in the index, so a page and the count of matches are read
+        # from the index alone. One covering index instead of one per filter: each
+        # index is written again whenever a ticket changes (bench B2, 0011).
+        Index(
+            None,
+            "tenant_id",
+            "next_due_at",
+            "id",
+            postgresql_include=QUEUE_FILTERS,
+        ),
         Index(None, "tenant_id", "created_at"),
         Index(None, "tenant_id", "customer_id"),
         Index(None, "tenant_id", "assignee_id", "status"),
-        # The queue's default order (nearest due first), and its tier + breached filter
-        # with the count of matches answered from the index (bench B4, 0008).
-        Index(None, "tenant_id", "next_due_at", "id"),
-        Index(None, "tenant_id", "tier", "breached", "next_due_at"),
-        # The members of a batch complaint.
-        Index(None, "batch_id"),
-        Index(None, "tenant_id", "channel", "next_due_at"),
-        Index(None, "tenant_id", "department_id", "next_due_at"),
-        Index(None, "tenant_id", "escalation_level", "next_due_at"),
+        # The members of a batch complaint; most tickets belong to none.
+        Index(
+            None,
+            "batch_id",
+            postgresql_where=text("batch_id IS NOT NULL"),
+            sqlite_where=text("batch_id IS NOT NULL"),
+        ),
         # The desk's search for words of the text (Chinese too: trigrams are made of
         # characters) with ILIKE. SQLite has no trigram index: there it is an empty
         # partial index, so both databases keep one schema and one set of migrations.
