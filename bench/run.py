@@ -348,22 +348,26 @@ SELECT (SELECT count(*) FROM breached), (SELECT count(*) FROM flagged)
 """
 
 
-def b2_child(rounds: int) -> None:
-    """Runs in its own process, on a copy of the bench database (the review commits
-    batch by batch, so it cannot be rolled back): the hand-written statement first,
-    rolled back, ``rounds`` times, then the review once. Its peak memory is the
-    review's (plus the app)."""
-    meta = read_meta()
-    now = meta_time(meta, "review_at")
-    sql_times: dict[str, list[float]] = {"sql": [], "mark_only": []}
-    rows = {}
-    with connect() as conn:
-        for _ in range(rounds):
-            for name, statement in (("sql", HAND_WRITTEN_REVIEW), ("mark_only", MARK_ONLY)):
-                began = time.perf_counter()
-                rows[name] = conn.execute(statement, {"now": now}).fetchone()
-                sql_times[name].append(time.perf_counter() - began)
-                conn.rollback()
+def b2_child(part: str, rounds: int) -> None:
+    """Runs in its own process, on a fresh copy of the bench database (the review
+    commits batch by batch, so it cannot be rolled back): the review once, or the
+    hand-written statements ``rounds`` times, rolled back. Each part has its own copy:
+    the rolled-back rounds leave dead rows and index entries behind, which the review
+    would have to step over. The review's process measures its peak memory."""
+    now = meta_time(read_meta(), "review_at")
+    if part == "sql":
+        times: dict[str, list[float]] = {"sql": [], "mark_only": []}
+        rows = {}
+        with connect() as conn:
+            for _ in range(rounds):
+                for name, statement in (("sql", HAND_WRITTEN_REVIEW), ("mark_only", MARK_ONLY)):
+                    began = time.perf_counter()
+                    rows[name] = conn.execute(statement, {"now": now}).fetchone()
+                    times[name].append(time.perf_counter() - began)
+                    conn.rollback()
+        result = {name: min(seconds) for name, seconds in times.items()}
+        print(json.dumps({**result, "sql_counts": list(rows["sql"] or ())}))
+        return
     app = make_app()
     with app.app_context():
         from portal.extensions import db
@@ -378,67 +382,59 @@ def b2_child(rounds: int) -> None:
         db.session.remove()
         db.engine.dispose()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        json.dumps(
-            {
-                "review": elapsed,
-                "sql": min(sql_times["sql"]),
-                "mark_only": min(sql_times["mark_only"]),
-                "peak_mb": peak_mb,
-                "counts": counts,
-                "sql_counts": list(rows["sql"] or ()),
-            }
+    print(json.dumps({"review": elapsed, "peak_mb": peak_mb, "counts": counts}))
+
+
+def _on_a_copy(part: str, rounds: int) -> dict[str, Any]:
+    from bench.common import DATABASE, SERVER
+
+    copy = f"{DATABASE}_b2"
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+        began = time.perf_counter()
+        admin.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{DATABASE}" STRATEGY FILE_COPY')
+        print(
+            f"  B2 copy of the bench database for the {part} in {time.perf_counter() - began:.0f} s"
         )
-    )
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.run", "--b2-child", part, "--rounds", str(rounds)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "TOUSU_BENCH_DATABASE": copy},
+        ).stdout
+        return dict(json.loads(out.strip().splitlines()[-1]))
+    finally:
+        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
 
 
 def bench_b2(rounds: int, copies: int = 2) -> list[Row]:
-    from bench.common import DATABASE, SERVER
-
-    results = []
-    for i in range(copies):
-        copy = f"{DATABASE}_b2"
-        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{copy}"')
-            began = time.perf_counter()
-            admin.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{DATABASE}" STRATEGY FILE_COPY')
-            print(f"  B2 copy {i + 1} of the bench database in {time.perf_counter() - began:.0f} s")
-        try:
-            out = subprocess.run(
-                [sys.executable, "-m", "bench.run", "--b2-child", "--rounds", str(rounds)],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
-                env={**os.environ, "TOUSU_BENCH_DATABASE": copy},
-            ).stdout
-            results.append(json.loads(out.strip().splitlines()[-1]))
-        finally:
-            with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
-    result = min(results, key=lambda r: r["review"])
-    result["sql"] = min(r["sql"] for r in results)
-    result["mark_only"] = min(r["mark_only"] for r in results)
-    result["peak_mb"] = max(r["peak_mb"] for r in results)
-    print(f"  B2 review counts {result['counts']}")
+    reviews = [_on_a_copy("review", rounds) for _ in range(copies)]
+    sql = _on_a_copy("sql", rounds)
+    review = min(reviews, key=lambda r: r["review"])
+    peak_mb = max(r["peak_mb"] for r in reviews)
+    print(f"  B2 review counts {review['counts']}")
     print(
         "  B2 hand-written: {} breached, {} escalated, {} at risk, {} events,"
         " {} notices; stamping and flagging alone {:.0f} ms".format(
-            *result["sql_counts"], result["mark_only"] * 1000
+            *sql["sql_counts"], sql["mark_only"] * 1000
         )
     )
     ms = 1000
     return [
-        Row("B2 periodic review (10k newly due)", result["review"] * ms, 3000, "ms", "max"),
+        Row("B2 periodic review (10k newly due)", review["review"] * ms, 3000, "ms", "max"),
         Row(
             "B2 review vs hand-written SQL",
-            result["review"] * ms,
-            result["sql"] * ms,
+            review["review"] * ms,
+            sql["sql"] * ms,
             "ms",
             "max",
             2.0,
         ),
-        Row("B2 peak memory of the review process", result["peak_mb"], 300, "MB", "max"),
+        Row("B2 peak memory of the review process", peak_mb, 300, "MB", "max"),
     ]
 
 
@@ -684,12 +680,12 @@ def main() -> int:
     parser.add_argument("--deadlines", type=int, default=100_000)
     parser.add_argument("--imports", type=int, default=20_000)
     parser.add_argument("--explain", help="write EXPLAIN (ANALYZE) of the slowest SQL here")
-    parser.add_argument("--b2-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--b2-child", choices=("review", "sql"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     global EXPLAIN_ON
     EXPLAIN_ON = bool(args.explain)
     if args.b2_child:
-        b2_child(args.rounds)
+        b2_child(args.b2_child, args.rounds)
         return 0
     try:
         meta = read_meta()
