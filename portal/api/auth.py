@@ -73,7 +73,7 @@ def revoke_api_key(session: DbSession, tenant: Tenant, prefix: str) -> ApiKey:
     return key
 
 
-def _find(authorization: str) -> ApiKey | None:
+def _find(authorization: str) -> tuple[ApiKey, Tenant] | None:
     scheme, _sep, token = authorization.partition(" ")
     parts = token.strip().split("_", 2)
     if scheme.lower() != "bearer" or len(parts) != 3 or parts[0] != SCHEME:
@@ -81,20 +81,33 @@ def _find(authorization: str) -> ApiKey | None:
     prefix, secret = parts[1], parts[2]
     if not 0 < len(prefix) <= 16:
         return None
-    stmt = select(ApiKey).where(ApiKey.prefix == prefix)
-    key = db.session.scalar(stmt.execution_options(**{UNSCOPED_OPTION: True}))
-    if key is None or key.revoked_at is not None:
+    stmt = (
+        select(ApiKey, Tenant)
+        .join(Tenant, Tenant.id == ApiKey.tenant_id)
+        .where(ApiKey.prefix == prefix)
+        .execution_options(**{UNSCOPED_OPTION: True})
+    )
+    row = db.session.execute(stmt).first()
+    if row is None:
         return None
-    return key if hmac.compare_digest(key.key_hash, _digest(secret)) else None
+    key, tenant = row
+    if key.revoked_at is not None or not hmac.compare_digest(key.key_hash, _digest(secret)):
+        return None
+    return key, tenant
+
+
+def _presented() -> tuple[ApiKey, Tenant] | None:
+    # Kept on the request itself: an app context (and its ``g``) may outlive a request.
+    if ENVIRON_KEY not in request.environ:
+        request.environ[ENVIRON_KEY] = _find(request.headers.get("Authorization", ""))
+    found: tuple[ApiKey, Tenant] | None = request.environ[ENVIRON_KEY]
+    return found
 
 
 def presented_key() -> ApiKey | None:
     """The valid, unrevoked key of this request, if it sent one (looked up once)."""
-    # Kept on the request itself: an app context (and its ``g``) may outlive a request.
-    if ENVIRON_KEY not in request.environ:
-        request.environ[ENVIRON_KEY] = _find(request.headers.get("Authorization", ""))
-    key: ApiKey | None = request.environ[ENVIRON_KEY]
-    return key
+    found = _presented()
+    return found[0] if found is not None else None
 
 
 def _refuse() -> ApiError:
@@ -124,12 +137,10 @@ def _touch(key: ApiKey, now: datetime) -> None:
 @bp.before_request
 def authenticate() -> None:
     """Refuse a request without a valid key; bind it to the key's tenant otherwise."""
-    key = presented_key()
-    if key is None:
+    found = _presented()  # the key with its tenant, in one query
+    if found is None or not found[1].active:
         raise _refuse()
-    tenant = db.session.get(Tenant, key.tenant_id)
-    if tenant is None or not tenant.active:
-        raise _refuse()
+    key, tenant = found
     set_scope(db.session, tenant.id)
     g.tenant = tenant
     _touch(key, utcnow())

@@ -15,10 +15,18 @@ from portal.api.actors import staff_member
 from portal.api.errors import ApiError
 from portal.api.render import Renderer
 from portal.api.routing import Answer, json_body
-from portal.api.schemas import CreateHeaders, TicketCreate, TicketPage, TicketQuery, page_token
+from portal.api.schemas import (
+    CreateHeaders,
+    TicketCreate,
+    TicketOut,
+    TicketPage,
+    TicketQuery,
+    page_token,
+)
 from portal.extensions import db
 from portal.models import Event, PolicyVersion, Ticket, utcnow
 from portal.plugins import sectors
+from portal.policy.versions import active_policy
 from portal.workflow.intake import open_ticket
 
 
@@ -71,9 +79,7 @@ def get_ticket(number: str) -> Answer:
     return detail, etag(detail.version)
 
 
-def _created(ticket_id: int, *, replayed: bool) -> Answer:
-    row = db.session.execute(ticket_rows(events=False).where(Ticket.id == ticket_id)).one()
-    ticket = renderer().ticket(*row)
+def _answer(ticket: TicketOut, *, replayed: bool) -> Answer:
     headers = {
         "Location": url_for("api.get_ticket", number=ticket.number, _external=True),
         **etag(ticket.version),
@@ -83,18 +89,31 @@ def _created(ticket_id: int, *, replayed: bool) -> Answer:
     return ticket, headers
 
 
+def _replayed(ticket_id: int) -> Answer:
+    row = db.session.execute(ticket_rows(events=False).where(Ticket.id == ticket_id)).one()
+    return _answer(renderer().ticket(*row), replayed=True)
+
+
 def create_ticket(body: TicketCreate, headers: CreateHeaders) -> Answer:
     key = headers.idempotency_key
     digest = idempotency.body_hash(json_body())
     if key is not None:
         earlier = idempotency.earlier_ticket_id(key, digest)
         if earlier is not None:
-            return _created(earlier, replayed=True)
+            return _replayed(earlier)
     actor = staff_member(headers.actor) if headers.actor else None
-    ticket = open_ticket(db.session, sectors(), g.tenant, body, now=utcnow(), actor=actor)
-    if key is not None:
-        idempotency.remember(key, digest, ticket.id)
+    registry = sectors()
+    ticket = open_ticket(db.session, registry, g.tenant, body, now=utcnow(), actor=actor)
     try:
+        if key is not None:
+            idempotency.remember(key, digest, ticket.id)  # written by the refresh's flush
+        # The answer is drawn from the objects just written, before the commit expires
+        # them, not read back. Only the fields are read again: PostgreSQL keeps its own
+        # form of a JSON document (keys reordered, 1e3 as 1000), the form of every later
+        # read, replays included.
+        db.session.refresh(ticket, ["fields"])
+        version = active_policy(db.session, registry, g.tenant).number  # open_ticket's, cached
+        answer = _answer(renderer().ticket(ticket, version, body.related_ticket), replayed=False)
         db.session.commit()
     except IntegrityError:
         # A copy of this request stored the same key first: answer with its ticket.
@@ -102,8 +121,8 @@ def create_ticket(body: TicketCreate, headers: CreateHeaders) -> Answer:
         earlier = idempotency.earlier_ticket_id(key, digest) if key is not None else None
         if earlier is None:
             raise
-        return _created(earlier, replayed=True)
-    return _created(ticket.id, replayed=False)
+        return _replayed(earlier)
+    return answer
 
 
 def _link_params(query: TicketQuery) -> dict[str, Any]:

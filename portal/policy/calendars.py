@@ -9,12 +9,12 @@ renewed when the statutory years or the tenant's own settings change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from flask import current_app
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 
 from portal.database import DbSession, upsert
 from portal.models import CalendarDay, CalendarYear, Tenant, TenantCalendarDay, utcnow
@@ -152,14 +152,20 @@ def _hours(raw: dict[str, Any] | None) -> Any:
     }
 
 
+def _loaded_years(session: DbSession) -> dict[int, datetime]:
+    return dict(session.execute(select(CalendarYear.year, CalendarYear.updated_at)).all())
+
+
 def tenant_calendar(session: DbSession, tenant: Tenant, around: date) -> WorkingCalendar:
     """The tenant's working calendar, covering ``around``'s year and its neighbours."""
     wanted = range(around.year - YEARS_AROUND, around.year + YEARS_AROUND + 1)
-    ensure_years(session, wanted)
-    stamp = session.execute(
-        select(func.max(CalendarYear.updated_at), func.count(), func.min(CalendarYear.year))
-    ).one()
-    key = (tenant.calendar_revision, tenant.timezone, *stamp, wanted.start, wanted.stop)
+    # Every loaded year with its last change, in one query: it tells both whether a
+    # wanted year is missing and whether a cached calendar is still current.
+    loaded = _loaded_years(session)
+    if not loaded.keys() >= set(wanted):
+        ensure_years(session, wanted)
+        loaded = _loaded_years(session)
+    key = (tenant.calendar_revision, tenant.timezone, loaded, wanted.start, wanted.stop)
     cached = _cache().get(tenant.id)
     if cached is not None and cached.key == key:
         return cached.calendar

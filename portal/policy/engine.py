@@ -1,7 +1,8 @@
 """The engine's entry points: a tenant's policy, and the milestones a tier sets.
 
-Everything here is a pure function of its arguments except :func:`policy_of`, which
-loads (and caches, since versions never change) a stored policy version.
+Everything here is a pure function of its arguments except :func:`policy_of` and
+:func:`compiled_policy`, which keep each stored version's policy once compiled (versions
+never change).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class Policy:
     """A validated document with its criteria compiled."""
 
     version_id: int | None
+    number: int | None  # the stored version's, None for a draft
     document: PolicyDocument
     compiled: CompiledPolicy
 
@@ -42,17 +44,28 @@ def validate_for_sector(
 def build_policy(registry: SectorRegistry, sector: str, document: dict[str, Any]) -> Policy:
     """A draft's policy, for simulation: validated and compiled, not stored."""
     validated = validate_for_sector(registry, sector, document)
-    return Policy(None, validated, compile_policy(validated))
+    return Policy(None, None, validated, compile_policy(validated))
+
+
+def _compiled() -> dict[int, Policy]:
+    cache: dict[int, Policy] = current_app.extensions.setdefault("tousu.policies", {})
+    return cache
 
 
 def policy_of(registry: SectorRegistry, version: PolicyVersion) -> Policy:
     """The policy of a stored version, compiled once per application."""
-    cache: dict[int, Policy] = current_app.extensions.setdefault("tousu.policies", {})
+    cache = _compiled()
     policy = cache.get(version.id)
     if policy is None:
         validated = validate_for_sector(registry, version.sector, version.document)
-        policy = cache[version.id] = Policy(version.id, validated, compile_policy(validated))
+        policy = Policy(version.id, version.number, validated, compile_policy(validated))
+        cache[version.id] = policy
     return policy
+
+
+def compiled_policy(version_id: int) -> Policy | None:
+    """The policy of stored version ``version_id``, if this application compiled it."""
+    return _compiled().get(version_id)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from portal.database import DbSession
 from portal.models import AuditEntry, PolicyVersion, Tenant, Ticket, User
 from portal.plugins import SectorRegistry
-from portal.policy.engine import validate_for_sector
+from portal.policy.engine import Policy, compiled_policy, policy_of, validate_for_sector
 
 
 def save_version(
@@ -88,6 +88,14 @@ def active_version(session: DbSession, tenant: Tenant) -> PolicyVersion:
     if version is None:
         raise LookupError(f"tenant {tenant.slug} has no active policy version")
     return version
+
+
+def active_policy(session: DbSession, registry: SectorRegistry, tenant: Tenant) -> Policy:
+    """The compiled policy of :func:`active_version`. Versions never change, so each is
+    read from the database once per application; the tenant row says which is active."""
+    known = tenant.active_policy_version_id
+    policy = compiled_policy(known) if known is not None else None
+    return policy or policy_of(registry, active_version(session, tenant))
 
 
 def ticket_version(session: DbSession, ticket: Ticket) -> PolicyVersion:

@@ -22,15 +22,15 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from sqlalchemy import ColumnElement, case, or_, select
 
 from portal.database import DbSession
-from portal.models import Customer, Event, Milestone, PolicyVersion, Tenant, Ticket, User
+from portal.models import Customer, Event, Milestone, Tenant, Ticket, User
 from portal.numbering import next_ticket_number
 from portal.plugins import SectorRegistry
 from portal.policy.calendars import tenant_calendar
 from portal.policy.classify import TicketFacts, classify
 from portal.policy.document import Kind as KindName
 from portal.policy.document import Locale, validate_fields
-from portal.policy.engine import Policy, plan_milestones, policy_of
-from portal.policy.versions import active_version
+from portal.policy.engine import Policy, plan_milestones
+from portal.policy.versions import active_policy
 from portal.validation import InvalidInput
 from portal.workflow.states import Kind, Status
 
@@ -309,7 +309,6 @@ def open_ticket(
 class _Checked:
     """What validating a ticket found out that creating it needs."""
 
-    version: PolicyVersion
     policy: Policy
     related: Ticket | None
 
@@ -317,8 +316,7 @@ class _Checked:
 def _checked(
     session: DbSession, registry: SectorRegistry, tenant: Tenant, data: TicketIn, now: datetime
 ) -> _Checked:
-    version = active_version(session, tenant)
-    policy = policy_of(registry, version)
+    policy = active_policy(session, registry, tenant)
     problems = check_ticket_in(policy, data, now)
     related = None
     if data.related_ticket:
@@ -327,7 +325,7 @@ def _checked(
             problems["related_ticket"] = f"no ticket {data.related_ticket}"
     if problems:
         raise InvalidInput(problems)
-    return _Checked(version, policy, related)
+    return _Checked(policy, related)
 
 
 def _create(
@@ -339,19 +337,23 @@ def _create(
     now: datetime,
     actor: User | None,
 ) -> Ticket:
-    version, policy = checked.version, checked.policy
+    policy = checked.policy
     customer = _customer(session, data.customer)
     prior = _prior_complaints(session, customer, data.category, now)
     facts = new_ticket_facts(registry, tenant, data, prior, now)
     result = classify(policy.compiled, facts)
     calendar = tenant_calendar(session, tenant, now.astimezone(ZoneInfo(tenant.timezone)).date())
-    planned = [
-        m
-        for start in ("created", "classified")
-        for m in plan_milestones(
-            policy.document, result.tier, data.kind, start, now, calendar, data.requested_due_at
-        )
-    ]
+    # In the order of Ticket.milestones (due first), so the new ticket reads as a reload.
+    planned = sorted(
+        (
+            m
+            for start in ("created", "classified")
+            for m in plan_milestones(
+                policy.document, result.tier, data.kind, start, now, calendar, data.requested_due_at
+            )
+        ),
+        key=lambda m: m.due_at,
+    )
     ticket = Ticket(
         number=next_ticket_number(session, tenant, now),
         kind=data.kind,
@@ -369,7 +371,7 @@ def _create(
         fields=data.fields,
         customer=customer,
         first_responder_id=actor.id if actor else None,
-        policy_version_id=version.id,
+        policy_version_id=policy.version_id,
         related_ticket_id=checked.related.id if checked.related else None,
         occurred_at=data.occurred_at,
         requested_due_at=data.requested_due_at,
@@ -393,7 +395,7 @@ def _create(
                 actor_id=actor.id if actor else None,
                 data={
                     "channel": data.channel,
-                    "policy_version": version.number,
+                    "policy_version": policy.number,
                     "tier": result.tier,
                     "validity": result.validity,
                     "reasons": list(result.reasons),
