@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any, TypeAlias
 
-from sqlalchemy import ColumnElement, Engine, Integer, Table, any_, bindparam, event
+from sqlalchemy import ColumnElement, Engine, Table, any_, bindparam, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, scoped_session
 
@@ -21,15 +21,15 @@ def upsert(session: DbSession, table: Any) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(target)
 
 
-def among(session: DbSession, column: Any, ids: Collection[int]) -> ColumnElement[bool]:
-    """``column IN ids``; on PostgreSQL ``column = ANY(array)``, one parameter however
-    many ids. A job's batch of 500 ids rendered as 500 parameters cost more to build
+def among(session: DbSession, column: Any, values: Collection[Any]) -> ColumnElement[bool]:
+    """``column IN values``; on PostgreSQL ``column = ANY(array)``, one parameter however
+    many values. A job's batch of 500 ids rendered as 500 parameters cost more to build
     and send than the statement took to run (bench B2, docs/performance.md)."""
     if session.get_bind().dialect.name == "postgresql":
-        array = bindparam(None, list(ids), type_=postgresql.ARRAY(Integer))
+        array = bindparam(None, list(values), type_=postgresql.ARRAY(column.type))
         result: ColumnElement[bool] = column == any_(array)
         return result
-    return column.in_(ids)
+    return column.in_(values)
 
 
 #: How long a SQLite writer waits for another's transaction before "database is locked":

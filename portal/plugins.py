@@ -63,6 +63,9 @@ class SectorRegistry:
         self.pm.register(defaults, name=CORE_PLUGIN)
         self.sectors: dict[str, Sector] = {}
         self.errors: dict[str, LoadError] = {}
+        # Built once per (sector, hook) while the set of plugins stays the same: building
+        # one cost as much as the sector's own answer (bench B6, docs/performance.md).
+        self._callers: dict[tuple[str, str], pluggy.HookCaller] = {}
 
     def load_entry_points(self) -> None:
         for ep in entry_points(group=ENTRY_POINT_GROUP):
@@ -82,6 +85,7 @@ class SectorRegistry:
             return
         try:
             plugin: ModuleType = loader()
+            self._callers.clear()
             self.pm.register(plugin, name=key)
             self.pm.check_pending()
         except Exception as exc:
@@ -103,23 +107,30 @@ class SectorRegistry:
 
     def _unregister(self, key: str) -> None:
         if self.pm.get_plugin(key) is not None:
+            self._callers.clear()
             self.pm.unregister(name=key)
 
     def _fail(self, key: str, source: str, error: str) -> None:
         log.error("sector plugin %r from %s failed to load: %s", key, source, error)
         self.errors.setdefault(key, LoadError(key=key, source=source, error=error))
 
+    def _caller(self, key: str, hook_name: str) -> pluggy.HookCaller:
+        caller = self._callers.get((key, hook_name))
+        if caller is None:
+            # Every other sector is left out; the core's defaults stay in as fallbacks.
+            others = [p for name, p in self.pm.list_name_plugin() if name not in (key, CORE_PLUGIN)]
+            caller = self._callers[key, hook_name] = self.pm.subset_hook_caller(
+                hook_name, remove_plugins=others
+            )
+        return caller
+
     def _call(self, key: str, hook_name: str, **kwargs: Any) -> Any:
-        plugin = self.pm.get_plugin(key)
-        # Every other sector is left out; the core's defaults stay in as fallbacks.
-        others = [p for name, p in self.pm.list_name_plugin() if name not in (key, CORE_PLUGIN)]
-        caller = self.pm.subset_hook_caller(hook_name, remove_plugins=others)
         try:
-            result = caller(**kwargs)
+            result = self._caller(key, hook_name)(**kwargs)
         except Exception as exc:
             log.exception("sector %r raised in hook %s", key, hook_name)
             raise SectorUnavailable(key, f"{hook_name} raised {type(exc).__name__}: {exc}") from exc
-        if result is None and plugin is not None:
+        if result is None and self.pm.get_plugin(key) is not None:
             raise SectorUnavailable(key, f"{hook_name} is not implemented")
         return result
 

@@ -72,6 +72,14 @@ def test_a_sector_hook_answers_only_for_its_own_sector():
     assert registry.call("telecom", "sector_info").key == "telecom"
 
 
+def test_a_sector_loaded_later_answers_only_for_itself():
+    registry = build_registry()
+    assert registry.call("telecom", "sector_info").key == "telecom"
+    registry.load_modules({"hotelx": "tests.plugins.good"})
+    assert registry.call("telecom", "sector_info").key == "telecom"
+    assert registry.call("hotelx", "sector_info").key == "hotelx"
+
+
 def test_a_tenant_cannot_be_created_for_a_broken_sector(migrated_url):
     app = make_app(migrated_url, EXTRA_SECTORS={"hotelx": "tests.plugins.raising_info"})
     with app.app_context(), pytest.raises(InvalidInput, match="sector"):
