@@ -32,6 +32,7 @@ class OutboxMessage(TenantScoped, Base):
     """
 
     __tablename__ = "outbox"
+    tenant_id_key = False
     __table_args__ = (
         UniqueConstraint("event_id", "recipient"),
         UniqueConstraint("milestone_id", "kind", "occurred_at", "recipient"),
@@ -46,7 +47,6 @@ class OutboxMessage(TenantScoped, Base):
     # milestone's name and due time; a re-tier may delete the milestone). Each further
     # key cost a lookup and a row lock per message queued (bench B2, 0012).
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
-    tenant_id: Mapped[int] = mapped_column(index=True)
     event_id: Mapped[int | None]
     milestone_id: Mapped[int | None]
     milestone: Mapped[str | None] = mapped_column(String(63))
