@@ -160,9 +160,9 @@ def warn_batch(session: DbSession, now: datetime, size: int) -> dict[str, int]:
         .scalar_subquery(),
         DEFAULT_WARN_AT_SHARE,
     )
-    at_risk_from = (1 - share) * epoch_seconds(Milestone.started_at) + share * epoch_seconds(
-        Milestone.due_at
-    )
+    started = epoch_seconds(Milestone.started_at)
+    # The share appears once: each appearance is a subquery per milestone.
+    at_risk_from = started + share * (epoch_seconds(Milestone.due_at) - started)
     at_risk = [
         *_running(),
         Milestone.warned_at.is_(None),
