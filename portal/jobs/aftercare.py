@@ -6,9 +6,11 @@
 * ``auto_close`` in the policy: a ticket waiting on the customer for longer than
   ``pending_customer_hours`` is closed, with a note on its timeline.
 
-Both read their settings from each ticket's own policy version: one set of statements
-per version, each bounded to the batch's size. Durations are counted in wall time
-here (a day is 24 hours), which is what a reminder or a grace period needs.
+Both read their settings from each ticket's own policy version: one claim of up to the
+batch's size across all versions, each ticket held to its version's cutoff, then the
+events written per language (callbacks) or per version (closing notes). Durations
+are counted in wall time here (a day is 24 hours), which is what a reminder or a
+grace period needs.
 """
 
 from __future__ import annotations
