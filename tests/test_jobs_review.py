@@ -235,6 +235,24 @@ def test_a_resolved_ticket_gets_one_callback_reminder_after_the_policys_delay(te
     assert event.data["text"]
 
 
+def test_each_ticket_is_reminded_by_its_own_versions_delay(tenant, agent):
+    # One claim covers every version; each ticket keeps the delay it was opened under.
+    callback = {"within": {"amount": 3, "unit": "calendar_days"}}
+    set_policy(tenant, callback={**callback, "after": {"amount": 4, "unit": "hours"}})
+    slow = new_ticket(tenant, T0)
+    set_policy(tenant, callback={**callback, "after": {"amount": 1, "unit": "hours"}})
+    quick = new_ticket(tenant, T0, phone="13700000001")
+    for ticket in (slow, quick):
+        act(tenant, ticket, "accept", agent, T0)
+        act(tenant, ticket, "resolve", agent, T0, summary="修好了")
+
+    assert review_at(T0 + timedelta(hours=1))["callbacks_due"] == 1
+    assert [len(events("callback_due", t)) for t in (slow, quick)] == [0, 1]
+    assert review_at(T0 + timedelta(hours=3, minutes=59))["callbacks_due"] == 0
+    assert review_at(T0 + timedelta(hours=4))["callbacks_due"] == 1
+    assert [len(events("callback_due", t)) for t in (slow, quick)] == [1, 1]
+
+
 def test_no_callback_section_no_reminder(tenant, agent):
     ticket = new_ticket(tenant, T0)
     act(tenant, ticket, "accept", agent, T0)
