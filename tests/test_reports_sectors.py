@@ -3,9 +3,11 @@ through the real intake and actions."""
 
 import pytest
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from plugins.telecom.policy import default_policy as telecom_policy
 from portal.extensions import db
+from portal.models import Ticket
 from portal.plugins import sectors
 from portal.reports.build import build_report
 from portal.tenancy import set_scope
@@ -114,6 +116,7 @@ def test_telecom_quarterly_appeal_statistics(sector_tenant):
     """order 7 art 7 (seed 003): appeal statistics per quarter to the administration;
     inadmissible appeals counted by their reason (order 35 arts 10-11)."""
     tenant = sector_tenant("telecom")
+    agent = make_user(tenant, "agent")
     admissible = {
         "direct_party": True,
         "specific_enough": True,
@@ -121,7 +124,7 @@ def test_telecom_quarterly_appeal_statistics(sector_tenant):
         "respondent": "某运营商分公司",
         "operator_complaint": "rejected",
     }
-    take(
+    first = take(
         tenant,
         at(7, 10),
         1,
@@ -141,7 +144,7 @@ def test_telecom_quarterly_appeal_statistics(sector_tenant):
         fields={**admissible, "respondent": ""},
         occurred_at=at(7, 1).isoformat(),
     )
-    take(
+    complaint = take(
         tenant,
         at(8, 11),
         3,
@@ -159,6 +162,7 @@ def test_telecom_quarterly_appeal_statistics(sector_tenant):
         category="billing",
         fields=admissible,
     )  # next quarter
+    act(tenant, first, "accept", agent, at(7, 10, 10))
 
     figures = build_report(db.session, sectors(), tenant, Q3, BUILT)
 
@@ -171,6 +175,18 @@ def test_telecom_quarterly_appeal_statistics(sector_tenant):
     assert appeals["rows"][0][0] == billing["label"]
     reasons = section(figures, "telecom_inadmissible")["rows"]
     assert len(reasons) == 1 and reasons[0][1] == 1
+    # The appeals' deadlines only: the complaint's late ones do not lower the rate.
+    appeal_milestones = [
+        m
+        for t in db.session.scalars(select(Ticket).where(Ticket.kind == "appeal"))
+        for m in t.milestones
+        if Q3.first <= m.due_at.astimezone(at(7, 1).tzinfo).date() <= Q3.last
+        and (m.cancelled_at is None or m.met_at)
+    ]
+    on_time = sum(outcome(m) == "on_time" for m in appeal_milestones)
+    late = sum(outcome(m) == "late" for m in appeal_milestones)
+    assert on_time >= 1 and any(outcome(m) == "late" for m in complaint.milestones)
+    assert figure(appeals, "on_time_rate") == round(on_time / (on_time + late), 4)
 
 
 def outcome(milestone):

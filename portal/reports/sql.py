@@ -5,7 +5,7 @@ and a time bucket that works the same on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,6 +43,34 @@ def count_by(
     key = func.coalesce(cast(column, String), UNSET)
     rows = session.execute(select(key, func.count()).where(*where).group_by(key))
     return {str(value): int(n) for value, n in rows}
+
+
+def count_by_each(
+    session: DbSession,
+    columns: Mapping[str, SQLColumnExpression[Any]],
+    where: Iterable[ColumnElement[bool]],
+) -> dict[str, dict[str, int]]:
+    """``{name: count_by(column)}`` for each of ``columns``. PostgreSQL counts them all
+    in one pass with GROUPING SETS, where a query per column read the rows once each
+    (a third of a quarterly report, bench B3); SQLite, which has no grouping sets, runs
+    :func:`count_by` per column."""
+    conditions = list(where)
+    if session.get_bind().dialect.name != "postgresql":
+        return {name: count_by(session, column, conditions) for name, column in columns.items()}
+    keys = [func.coalesce(cast(column, String), UNSET) for column in columns.values()]
+    # GROUPING(...) has a bit per column, set where the row is not grouped by it: each
+    # row's set is the one column whose bit is clear.
+    grouped = func.grouping(*keys)
+    rows = session.execute(
+        select(grouped, *keys, func.count()).where(*conditions).group_by(func.grouping_sets(*keys))
+    )
+    width = len(keys)
+    counts: dict[str, dict[str, int]] = {name: {} for name in columns}
+    names = list(columns)
+    for bits, *values, n in rows:
+        position = next(i for i in range(width) if not bits >> (width - 1 - i) & 1)
+        counts[names[position]][str(values[position])] = int(n)
+    return counts
 
 
 def ratio(part: int | float, whole: int | float) -> float | None:

@@ -11,7 +11,15 @@ from sqlalchemy import func, select
 from portal.database import DbSession
 from portal.models import Department, Ticket
 from portal.reports.periods import Period
-from portal.reports.sql import UNSET, count_by, parse_quarter_hour, quarter_hour, ratio, received
+from portal.reports.sql import (
+    UNSET,
+    count_by,
+    count_by_each,
+    parse_quarter_hour,
+    quarter_hour,
+    ratio,
+    received,
+)
 from portal.workflow.intake import COMPLAINT_KINDS
 
 #: The dimensions reports break volumes down by: name -> ticket column.
@@ -58,8 +66,8 @@ def breakdowns(
     """Counts by kind, channel, channel level, tier, category and department (by its
     code, which survives a renaming)."""
     where = received(tenant_id, start, end)
-    by = {name: count_by(session, column, where) for name, column in DIMENSIONS.items()}
-    by_id = count_by(session, Ticket.department_id, where)
+    by = count_by_each(session, {**DIMENSIONS, "department": Ticket.department_id}, where)
+    by_id = by.pop("department")
     ids = [int(key) for key in by_id if key != UNSET]
     codes = dict(
         session.execute(select(Department.id, Department.code).where(Department.id.in_(ids))).all()
