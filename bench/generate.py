@@ -254,6 +254,19 @@ class TenantInfo:
     departments: list[int]
     pool: list[Template]
     tickets: int
+    #: How long after its resolution a ticket's callback falls due (None: no callback).
+    callback_after: timedelta | None
+
+
+def callback_after(tenant: Any, now: datetime) -> timedelta | None:
+    from portal.extensions import db
+    from portal.plugins import sectors
+    from portal.policy.engine import callback_due, policy_of
+    from portal.policy.versions import active_version
+
+    document = policy_of(sectors(), active_version(db.session, tenant)).document
+    due = callback_due(document, now)
+    return None if due is None else due - now
 
 
 def setup(args: argparse.Namespace, now: datetime) -> list[TenantInfo]:
@@ -322,6 +335,7 @@ def setup(args: argparse.Namespace, now: datetime) -> list[TenantInfo]:
                     departments=[d.id for d in departments],
                     pool=templates(app, tenant.id, rng, now),
                     tickets=share,
+                    callback_after=callback_after(tenant, now),
                 )
             )
         infos[-1].tickets += args.tickets - sum(i.tickets for i in infos)
@@ -335,7 +349,7 @@ TICKET_COLUMNS = (
     " tier, category, score, classification_reasons, subject, description, fields,"
     " customer_id, department_id, assignee_id, first_responder_id, policy_version_id,"
     " related_ticket_id, escalation_level, breached, next_due_at, occurred_at,"
-    " requested_due_at, created_at, updated_at, closed_at, version"
+    " requested_due_at, created_at, updated_at, closed_at, version, callback_due_at"
 )
 MILESTONE_COLUMNS = (
     "id, tenant_id, ticket_id, name, started_at, due_at, met_at, breached_at, warned_at,"
@@ -550,6 +564,9 @@ class Generator:
                 f'{{"score":{rng.randint(1, 5)}}}'
             )
         updated = step_times[-1] if step_times else created
+        callback_due = None
+        if status == "resolved" and info.callback_after is not None:
+            callback_due = step_times[path.index("resolve")] + info.callback_after
         tickets.append(
             f"{tid}\t{info.id}\t{info.prefix}-{period}-{serial:06d}\t{template.kind}\t{status}\t"
             f"{template.channel}\t{template.channel_level}\t{template.validity}\t"
@@ -559,7 +576,7 @@ class Generator:
             f"{NULL if assignee is None else assignee}\t\\N\t{info.policy_version_id}\t"
             f"{related}\t{escalation}\t{'t' if breached else 'f'}\t{ts(next_due)}\t"
             f"{ts(created - timedelta(days=1))}\t\\N\t{ts(created)}\t{ts(updated)}\t"
-            f"{ts(ended)}\t1"
+            f"{ts(ended)}\t1\t{ts(callback_due)}"
         )
 
 

@@ -253,6 +253,46 @@ def test_each_ticket_is_reminded_by_its_own_versions_delay(tenant, agent):
     assert [len(events("callback_due", t)) for t in (slow, quick)] == [1, 1]
 
 
+def test_a_reopened_ticket_is_reminded_again_only_once_resolved_again(tenant, agent, supervisor):
+    set_policy(
+        tenant,
+        callback={
+            "after": {"amount": 1, "unit": "hours"},
+            "within": {"amount": 3, "unit": "calendar_days"},
+        },
+    )
+    ticket = new_ticket(tenant, T0)
+    act(tenant, ticket, "accept", agent, T0)
+    act(tenant, ticket, "resolve", agent, T0, summary="修好了")
+    assert review_at(T0 + timedelta(hours=1))["callbacks_due"] == 1
+    # Reopened before the second delay is up, then resolved again: nothing while it is
+    # open, and one reminder an hour after the second resolution.
+    act(tenant, ticket, "reopen", supervisor, T0 + timedelta(hours=2), reason="客户仍不满意")
+    assert review_at(T0 + timedelta(hours=5))["callbacks_due"] == 0
+    act(tenant, ticket, "accept", agent, T0 + timedelta(hours=6))
+    act(tenant, ticket, "resolve", agent, T0 + timedelta(hours=6), summary="又修好了")
+    assert review_at(T0 + timedelta(hours=6, minutes=59))["callbacks_due"] == 0
+    assert review_at(T0 + timedelta(hours=7))["callbacks_due"] == 1
+    assert review_at(T0 + timedelta(hours=9))["callbacks_due"] == 0
+    assert len(events("callback_due", ticket)) == 2
+
+
+def test_a_reopening_cancels_the_pending_reminder(tenant, agent, supervisor):
+    set_policy(
+        tenant,
+        callback={
+            "after": {"amount": 1, "unit": "hours"},
+            "within": {"amount": 3, "unit": "calendar_days"},
+        },
+    )
+    ticket = new_ticket(tenant, T0)
+    act(tenant, ticket, "accept", agent, T0)
+    act(tenant, ticket, "resolve", agent, T0, summary="修好了")
+    act(tenant, ticket, "reopen", supervisor, T0 + timedelta(minutes=30), reason="客户仍不满意")
+    assert review_at(T0 + timedelta(hours=2))["callbacks_due"] == 0
+    assert events("callback_due", ticket) == []
+
+
 def test_no_callback_section_no_reminder(tenant, agent):
     ticket = new_ticket(tenant, T0)
     act(tenant, ticket, "accept", agent, T0)

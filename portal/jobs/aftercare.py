@@ -2,14 +2,15 @@
 
 * ``callback`` in the policy: once a ticket has been resolved for ``callback.after``,
   one ``callback_due`` event and a notice to whoever is responsible; a ticket resolved
-  again (after a reopening) is reminded again.
+  again (after a reopening) is reminded again. Resolving stamps the ticket with the
+  time its reminder falls due, from its own policy version (``Ticket.callback_due_at``);
+  the claim reads the due stamps alone and clears them, so each run costs what is due,
+  not what is resolved.
 * ``auto_close`` in the policy: a ticket waiting on the customer for longer than
-  ``pending_customer_hours`` is closed, with a note on its timeline.
+  ``pending_customer_hours`` is closed, with a note on its timeline. One claim of up to
+  the batch's size across all versions holds each ticket to its own version's cutoff.
 
-Both read their settings from each ticket's own policy version: one claim of up to the
-batch's size across all versions, each ticket held to its version's cutoff, then the
-events written per language (callbacks) or per version (closing notes). Durations
-are counted in wall time here (a day is 24 hours), which is what a reminder or a
+Durations are counted in wall time (a day is 24 hours), which is what a reminder or a
 grace period needs.
 """
 
@@ -23,12 +24,11 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, case, exists, literal, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, case, literal, select, update
 
 from portal.database import DbSession, among
 from portal.jobs.sql import as_json, claim, insert_events, latest_event_at
-from portal.models import Event, Milestone, PolicyVersion, Tenant, Ticket
+from portal.models import Milestone, PolicyVersion, Tenant, Ticket
 from portal.models.base import UTCDateTime
 from portal.notifications.queue import queue_for_events
 from portal.notifications.recipients import Notice
@@ -36,14 +36,6 @@ from portal.workflow.states import Status
 
 CALLBACK_DUE = "callback_due"
 CLOSE = "close"
-
-_SECONDS = {"minutes": 60, "hours": 3600, "business_hours": 3600}
-_DAY = 86400
-
-
-def wall_time(duration: dict[str, Any]) -> timedelta:
-    """A policy duration as wall time; day units count 24 hours a day."""
-    return timedelta(seconds=duration["amount"] * _SECONDS.get(duration["unit"], _DAY))
 
 
 def _versions(session: DbSession, section: str, status: Status) -> list[Any]:
@@ -69,34 +61,30 @@ def _cutoff(versions: list[Any], of: Callable[[Any], datetime]) -> ColumnElement
 
 
 def callback_batch(session: DbSession, now: datetime, size: int) -> dict[str, int]:
-    versions = _versions(session, "callback", Status.RESOLVED)
-    if not versions:
-        return {}
-    resolved_at = latest_event_at("resolve")
-    reminded = aliased(Event)
-    already = exists().where(
-        reminded.ticket_id == Ticket.id, reminded.type == CALLBACK_DUE, reminded.at >= resolved_at
-    )
-    due = [
-        Ticket.policy_version_id.in_([version_id for version_id, _, _ in versions]),
-        Ticket.status == Status.RESOLVED,
-        resolved_at <= _cutoff(versions, lambda callback: now - wall_time(callback["after"])),
-        ~already,
-    ]
+    due = [Ticket.status == Status.RESOLVED, Ticket.callback_due_at <= now]
     ids = claim(session, select(Ticket.id).where(*due).order_by(Ticket.id), size)
     if not ids:
         return {}
+    locales = session.execute(
+        select(Ticket.id, Tenant.locale)
+        .join(Tenant, Tenant.id == Ticket.tenant_id)
+        .where(among(session, Ticket.id, ids))
+        .order_by(Tenant.locale)
+    ).all()
     reminders = 0
-    for locale, group in groupby(sorted(versions, key=itemgetter(1)), key=itemgetter(1)):
+    for locale, group in groupby(locales, key=itemgetter(1)):
         with force_locale(locale):
             text = _("The callback to the customer is due.")
-        mine = select(Ticket).where(
-            among(session, Ticket.id, ids),
-            Ticket.policy_version_id.in_([version_id for version_id, _, _ in group]),
-        )
+        mine = select(Ticket).where(among(session, Ticket.id, [id_ for id_, _ in group]))
         events = insert_events(session, mine, CALLBACK_DUE, now, as_json({"text": text}))
         reminders += len(events)
         queue_for_events(session, Notice.CALLBACK_DUE, events)
+    session.execute(
+        update(Ticket)
+        .where(among(session, Ticket.id, ids))
+        .values(callback_due_at=None)
+        .execution_options(synchronize_session=False)
+    )
     return {"claimed": len(ids), "callbacks_due": reminders}
 
 

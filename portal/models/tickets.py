@@ -75,6 +75,13 @@ class Ticket(TenantScoped, Base):
             postgresql_where=text("batch_id IS NOT NULL"),
             sqlite_where=text("batch_id IS NOT NULL"),
         ),
+        # The callback reminders the review has still to send; most tickets wait for none.
+        Index(
+            None,
+            "callback_due_at",
+            postgresql_where=text("callback_due_at IS NOT NULL"),
+            sqlite_where=text("callback_due_at IS NOT NULL"),
+        ),
         # The desk's search for words of the text (Chinese too: trigrams are made of
         # characters) with ILIKE. SQLite has no trigram index: there it is an empty
         # partial index, so both databases keep one schema and one set of migrations.
@@ -123,6 +130,11 @@ class Ticket(TenantScoped, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the callback reminder falls due: set when the ticket is resolved under a policy
+    #: with a callback, cleared once the review has reminded or the ticket moves on. The
+    #: review finds what is due through a small index instead of reading the timeline of
+    #: every resolved ticket (bench B2).
+    callback_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optimistic locking: a second writer working from a stale copy gets StaleDataError.
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -181,3 +181,18 @@ def recompute_due(
         moved = extended_due(due_at, Duration(granted["amount"], Unit(granted["unit"])), calendar)
         due_at, provisional = moved.due_at, provisional or moved.provisional
     return due_at, provisional
+
+
+#: Seconds per unit of a duration counted in wall time; day units count 24 hours.
+_WALL_SECONDS = {"minutes": 60, "hours": 3600, "business_hours": 3600}
+_WALL_DAY = 86400
+
+
+def callback_due(document: PolicyDocument, resolved_at: datetime) -> datetime | None:
+    """When the callback reminder of a ticket resolved at ``resolved_at`` falls due: the
+    policy's ``callback.after`` in wall time, which is what a reminder needs (a day is 24
+    hours); None when the policy asks for no callback."""
+    if document.callback is None:
+        return None
+    after = document.callback.after
+    return resolved_at + timedelta(seconds=after.amount * _WALL_SECONDS.get(after.unit, _WALL_DAY))

@@ -23,7 +23,13 @@ from portal.database import DbSession
 from portal.models import Department, Event, Milestone, Tenant, Ticket, User
 from portal.plugins import SectorRegistry
 from portal.policy.calendars import tenant_calendar
-from portal.policy.engine import Policy, plan_milestones, policy_of, recompute_due
+from portal.policy.engine import (
+    Policy,
+    callback_due,
+    plan_milestones,
+    policy_of,
+    recompute_due,
+)
 from portal.policy.simulation import replan, write_plan
 from portal.policy.versions import ticket_version
 from portal.tenancy import get_in_scope
@@ -104,8 +110,11 @@ def perform(
         before = ticket.status
         details = _EFFECTS.get(name, _no_effect)(session, tenant, policy, ticket, actor, data, now)
         target = details.pop("_target", action.target)
-        if target is not None:
+        if target is not None and target != before:
             ticket.status = target
+            # Each resolution is reminded once; any other move cancels a pending reminder.
+            resolved = target == Status.RESOLVED
+            ticket.callback_due_at = callback_due(policy.document, now) if resolved else None
         # A confirmation meets the milestones waiting for its party ("confirm:regulator").
         meets = {f"confirm:{details['party']}"} if name == "confirm" else {name}
         _move_clocks(session, registry, tenant, policy, ticket, action, meets, now)
