@@ -212,15 +212,21 @@ def _batches():
 
 # --- callbacks and customers who stay silent ----------------------------------------------
 
+CALLBACK_WITHIN = {"within": {"amount": 3, "unit": "calendar_days"}}
+
+
+def resolved_under_an_hourly_callback(tenant, agent):
+    """A ticket of ``tenant`` resolved at T0 under a policy asking for a callback an
+    hour after resolution."""
+    set_policy(tenant, callback={**CALLBACK_WITHIN, "after": {"amount": 1, "unit": "hours"}})
+    ticket = new_ticket(tenant, T0)
+    act(tenant, ticket, "accept", agent, T0)
+    act(tenant, ticket, "resolve", agent, T0, summary="修好了")
+    return ticket
+
 
 def test_a_resolved_ticket_gets_one_callback_reminder_after_the_policys_delay(tenant, agent):
-    set_policy(
-        tenant,
-        callback={
-            "after": {"amount": 1, "unit": "hours"},
-            "within": {"amount": 3, "unit": "calendar_days"},
-        },
-    )
+    set_policy(tenant, callback={**CALLBACK_WITHIN, "after": {"amount": 1, "unit": "hours"}})
     ticket = new_ticket(tenant, T0)
     act(tenant, ticket, "accept", agent, T0)
     act(tenant, ticket, "assign", agent, T0, assignee_id=agent.id)
@@ -237,10 +243,9 @@ def test_a_resolved_ticket_gets_one_callback_reminder_after_the_policys_delay(te
 
 def test_each_ticket_is_reminded_by_its_own_versions_delay(tenant, agent):
     # One claim covers every version; each ticket keeps the delay it was opened under.
-    callback = {"within": {"amount": 3, "unit": "calendar_days"}}
-    set_policy(tenant, callback={**callback, "after": {"amount": 4, "unit": "hours"}})
+    set_policy(tenant, callback={**CALLBACK_WITHIN, "after": {"amount": 4, "unit": "hours"}})
     slow = new_ticket(tenant, T0)
-    set_policy(tenant, callback={**callback, "after": {"amount": 1, "unit": "hours"}})
+    set_policy(tenant, callback={**CALLBACK_WITHIN, "after": {"amount": 1, "unit": "hours"}})
     quick = new_ticket(tenant, T0, phone="13700000001")
     for ticket in (slow, quick):
         act(tenant, ticket, "accept", agent, T0)
@@ -254,16 +259,7 @@ def test_each_ticket_is_reminded_by_its_own_versions_delay(tenant, agent):
 
 
 def test_a_reopened_ticket_is_reminded_again_only_once_resolved_again(tenant, agent, supervisor):
-    set_policy(
-        tenant,
-        callback={
-            "after": {"amount": 1, "unit": "hours"},
-            "within": {"amount": 3, "unit": "calendar_days"},
-        },
-    )
-    ticket = new_ticket(tenant, T0)
-    act(tenant, ticket, "accept", agent, T0)
-    act(tenant, ticket, "resolve", agent, T0, summary="修好了")
+    ticket = resolved_under_an_hourly_callback(tenant, agent)
     assert review_at(T0 + timedelta(hours=1))["callbacks_due"] == 1
     # Reopened before the second delay is up, then resolved again: nothing while it is
     # open, and one reminder an hour after the second resolution.
@@ -278,16 +274,7 @@ def test_a_reopened_ticket_is_reminded_again_only_once_resolved_again(tenant, ag
 
 
 def test_a_reopening_cancels_the_pending_reminder(tenant, agent, supervisor):
-    set_policy(
-        tenant,
-        callback={
-            "after": {"amount": 1, "unit": "hours"},
-            "within": {"amount": 3, "unit": "calendar_days"},
-        },
-    )
-    ticket = new_ticket(tenant, T0)
-    act(tenant, ticket, "accept", agent, T0)
-    act(tenant, ticket, "resolve", agent, T0, summary="修好了")
+    ticket = resolved_under_an_hourly_callback(tenant, agent)
     act(tenant, ticket, "reopen", supervisor, T0 + timedelta(minutes=30), reason="客户仍不满意")
     assert review_at(T0 + timedelta(hours=2))["callbacks_due"] == 0
     assert events("callback_due", ticket) == []
