@@ -679,9 +679,13 @@ def migrate() -> None:
     a production database would (what a migration costs at this size is printed)."""
     from flask_migrate import upgrade
 
+    from portal.extensions import db
+
     began = time.perf_counter()
     with make_app().app_context():
         upgrade()
+        # B2 copies the database, which PostgreSQL refuses while anyone is connected.
+        db.engine.dispose()
     print(f"  migrations up to date in {time.perf_counter() - began:.1f} s", flush=True)
 
 
