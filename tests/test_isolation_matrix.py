@@ -34,7 +34,8 @@ from tests.security_world import PHONE, REPORT, ROLES, World, build_world, leake
 #: Routes left out of the walk, each with the reason and where it is tested instead.
 NOT_WALKED = {"auth.logout": "it signs the walker out; tests/test_auth.py covers it"}
 #: Open to everyone by design; bravo's customer pages are compared with an anonymous visit.
-PUBLIC = ("customer.", "api_docs.", "static", "admin.static", "auth.login")
+#: The health check is for load balancers and says nothing of any tenant.
+PUBLIC = ("customer.", "api_docs.", "static", "admin.static", "auth.login", "health.")
 REFUSED = {401, 403, 404}
 #: Parameters that point at one tenant's rows: a request carrying bravo's is refused.
 TARGETING = {"number", "slug", "period", "id", "from", "a", "b", "attachment_id"}
