@@ -6,7 +6,17 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any, TypeAlias
 
-from sqlalchemy import ColumnElement, Engine, Table, any_, bindparam, event
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Integer,
+    Table,
+    Text,
+    any_,
+    bindparam,
+    cast,
+    event,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, scoped_session
 
@@ -25,11 +35,18 @@ def among(session: DbSession, column: Any, values: Collection[Any]) -> ColumnEle
     """``column IN values``; on PostgreSQL ``column = ANY(array)``, one parameter however
     many values. A job's batch of 500 ids rendered as 500 parameters cost more to build
     and send than the statement took to run (bench B2, docs/performance.md)."""
-    if session.get_bind().dialect.name == "postgresql":
+    if session.get_bind().dialect.name != "postgresql":
+        return column.in_(values)
+    if isinstance(column.type, Integer):
+        # Integers go as one array literal: psycopg adapts a list element by element in
+        # Python (2.3 ms for 2,000 ids, the literal 0.07 ms), which was a fifth of the
+        # review's own CPU (bench B2). int() keeps anything but integers out of it.
+        literal = "{" + ",".join(map(str, map(int, values))) + "}"
+        array: Any = cast(bindparam(None, literal, type_=Text()), postgresql.ARRAY(column.type))
+    else:
         array = bindparam(None, list(values), type_=postgresql.ARRAY(column.type))
-        result: ColumnElement[bool] = column == any_(array)
-        return result
-    return column.in_(values)
+    result: ColumnElement[bool] = column == any_(array)
+    return result
 
 
 #: How long a SQLite writer waits for another's transaction before "database is locked":
