@@ -33,6 +33,9 @@ class OutboxMessage(TenantScoped, Base):
 
     __tablename__ = "outbox"
     tenant_id_key = False
+    # Only the delivery job reads the outbox, by status; an index of tenants would be
+    # written for every notice and read only by a tenant's export (bench B2, 0015).
+    tenant_id_index = False
     __table_args__ = (
         UniqueConstraint("event_id", "recipient"),
         UniqueConstraint("milestone_id", "kind", "occurred_at", "recipient"),
