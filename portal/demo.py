@@ -139,8 +139,9 @@ def _advance(
 ) -> None:
     """Move a demo ticket along the lifecycle, as agents would have by ``now``.
 
-    Until the lifecycle actions exist this sets the states directly; it never touches
-    classification or deadlines, which came from the real intake.
+    It sets the states directly, without the actions' events (a demo timeline shows the
+    intake only, and a demo ticket set to resolved is never reminded of its callback);
+    it never touches classification or deadlines, which came from the real intake.
     """
     status = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
     ticket.status = status
