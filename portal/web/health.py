@@ -46,16 +46,18 @@ def _stamp(moment: datetime | None) -> str | None:
 
 def _job(name: str, default_seconds: int, now: datetime) -> dict[str, Any]:
     trigger, _slot = schedule(current_app, name, default_seconds)
-    success = _latest(name, succeeded=True)
-    succeeded_at = success.finished_at if success else None
     last = _latest(name, succeeded=False)
+    failing = last is not None and last.error is not None
+    # Usually the latest run succeeded: the second query is for a failing job only.
+    success = _latest(name, succeeded=True) if failing else last
+    succeeded_at = success.finished_at if success else None
     late = None  # a crontab schedule has no one interval to judge by
     if isinstance(trigger, IntervalTrigger):
         late = succeeded_at is None or now - succeeded_at > trigger.interval * LATE_AFTER_INTERVALS
     return {
         "last_success_at": _stamp(succeeded_at),
         "late": late,
-        "failing": last is not None and last.error is not None,
+        "failing": failing,
     }
 
 
