@@ -106,6 +106,8 @@ def test_tickets_at_different_levels_breached_at_once_each_climb_one_level(tenan
     review_at(due(earlier, "resolve"))
     assert (fresh(earlier).escalation_level, fresh(later).escalation_level) == (2, 1)
     assert [e.data["level"] for e in events("escalate", later)] == ["supervisor"]
+    # Each takes its own step's department: only the level that names one moves it.
+    assert (fresh(earlier).department_id, fresh(later).department_id) == (management.id, None)
 
 
 def test_a_tiers_escalation_target_is_as_high_as_a_breach_goes(tenant, agent):

@@ -7,20 +7,20 @@ level's department, if it names one that exists, takes the ticket, and the assig
 is cleared when the level names a department or a role, as the manual ``escalate``
 action does. The ticket's status is left alone: the work goes on, at a higher level.
 
-Tickets differ only in their version, tier and current level as far as the step is
-concerned, so one UPDATE and one INSERT ... SELECT serve each such group.
+The step a ticket takes depends only on its version and its current level, both its
+own columns, so one UPDATE and one INSERT ... SELECT serve a whole batch: each step's
+values are a branch of a CASE on those two columns.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, String, case, func, literal, null, or_, select, update
 
 from portal.database import DbSession, among
 from portal.jobs.sql import as_json, insert_events
@@ -42,61 +42,80 @@ def escalate_breached(session: DbSession, ticket_ids: Collection[int], now: date
     events written. The flag is set by the escalation's own UPDATE: each UPDATE of a
     ticket writes a new row version and an entry in every index of ``tickets``, which
     is most of the review's time (bench B2)."""
-    # Each ticket's group, read once: every statement below then touches its own
-    # members only, and a group moved up one level cannot meet another group's tickets.
-    groups: dict[tuple[int | None, str | None, int], list[int]] = defaultdict(list)
-    for ticket_id, version_id, tier, level in session.execute(
+    rows = session.execute(
         select(Ticket.id, Ticket.policy_version_id, Ticket.tier, Ticket.escalation_level).where(
             among(session, Ticket.id, ticket_ids), Ticket.policy_version_id.is_not(None)
         )
-    ):
-        groups[version_id, tier, level].append(ticket_id)
-    # Versions are immutable: their documents and their tenant's language in one query
-    # rather than one per group.
+    ).all()
+    # Versions are immutable: their documents and their tenant's language in one query.
     settings = {
         version_id: (document, locale)
         for version_id, document, locale in session.execute(
             select(PolicyVersion.id, PolicyVersion.document, Tenant.locale)
             .join(Tenant, Tenant.id == PolicyVersion.tenant_id)
-            .where(PolicyVersion.id.in_({group[0] for group in groups}))
+            .where(PolicyVersion.id.in_({row.policy_version_id for row in rows}))
         )
     }
-    events: list[int] = []
-    for (version_id, tier, level), ids in groups.items():
-        document, locale = settings[version_id]
-        if level >= ceiling(document, tier):
-            continue
-        step = document["escalation_chain"][level]
-        members = among(session, Ticket.id, ids)
-        with force_locale(locale):
-            reason = _("A deadline was breached: escalated by the periodic review.")
-        data = {"reason": reason, "level": step["key"], "trigger": "breach"}
-        data.update({k: step[k] for k in ("department", "role") if step.get(k)})
-        events += insert_events(
-            session, select(Ticket).where(members), ESCALATION, now, as_json(data)
+    climbing: list[int] = []
+    steps: dict[tuple[int, int], dict[str, Any]] = {}
+    for ticket_id, version_id, tier, level in rows:
+        assert version_id is not None  # selected above
+        document, _locale = settings[version_id]
+        if level < ceiling(document, tier):
+            climbing.append(ticket_id)
+            steps.setdefault((version_id, level), document["escalation_chain"][level])
+    if not climbing:
+        return []
+    members = among(session, Ticket.id, climbing)
+    events = insert_events(
+        session,
+        select(Ticket).where(members),
+        ESCALATION,
+        now,
+        _by_step(
+            {key: as_json(_event_data(step, settings[key[0]][1])) for key, step in steps.items()}
+        ),
+    )
+    changes: dict[str, Any] = {
+        "escalation_level": Ticket.escalation_level + 1,
+        "breached": True,
+        "updated_at": now,
+        # Someone working from a copy of the ticket from before must reload it.
+        "version": Ticket.version + 1,
+    }
+    departments = {key: step["department"] for key, step in steps.items() if step.get("department")}
+    if departments:
+        code = _by_step({key: literal(value, String) for key, value in departments.items()})
+        department = (
+            select(Department.id)
+            .where(Department.tenant_id == Ticket.tenant_id, Department.code == code)
+            .scalar_subquery()
         )
-        changes: dict[str, Any] = {
-            "escalation_level": level + 1,
-            "breached": True,
-            "updated_at": now,
-            # Someone working from a copy of the ticket from before must reload it.
-            "version": Ticket.version + 1,
-        }
-        if step.get("department"):
-            department = (
-                select(Department.id)
-                .where(
-                    Department.tenant_id == Ticket.tenant_id, Department.code == step["department"]
-                )
-                .scalar_subquery()
-            )
-            changes["department_id"] = func.coalesce(department, Ticket.department_id)
-        if step.get("department") or step.get("role"):
-            changes["assignee_id"] = None
-        session.execute(
-            update(Ticket)
-            .where(members)
-            .values(changes)
-            .execution_options(synchronize_session=False)
+        changes["department_id"] = func.coalesce(department, Ticket.department_id)
+    handed_on = [key for key, step in steps.items() if step.get("department") or step.get("role")]
+    if handed_on:
+        changes["assignee_id"] = case(
+            (or_(*(_at_step(key) for key in handed_on)), null()), else_=Ticket.assignee_id
         )
+    session.execute(
+        update(Ticket).where(members).values(changes).execution_options(synchronize_session=False)
+    )
     return events
+
+
+def _event_data(step: dict[str, Any], locale: str) -> dict[str, Any]:
+    with force_locale(locale):
+        reason = _("A deadline was breached: escalated by the periodic review.")
+    data = {"reason": reason, "level": step["key"], "trigger": "breach"}
+    data.update({k: step[k] for k in ("department", "role") if step.get(k)})
+    return data
+
+
+def _at_step(key: tuple[int, int]) -> ColumnElement[bool]:
+    version_id, level = key
+    return (Ticket.policy_version_id == version_id) & (Ticket.escalation_level == level)
+
+
+def _by_step(values: dict[tuple[int, int], ColumnElement[Any]]) -> ColumnElement[Any]:
+    """Per ticket, the value of the step it takes (NULL for a ticket not climbing)."""
+    return case(*((_at_step(key), value) for key, value in values.items()))
